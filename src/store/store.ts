@@ -1,0 +1,116 @@
+/**
+ * The one storage interface, in domain verbs. SQLite (embedded default) and PostgreSQL (scale-out)
+ * each implement it and pass the same contract suite (`contract/`). Every method is async so a
+ * networked backend fits; the embedded backend resolves immediately.
+ *
+ * Invariants every backend keeps:
+ * - results live apart from the execution row; nothing here that returns executions loads results;
+ * - a status change is conditional (`from`) and appends one `log` entry, atomically;
+ * - output chunks are returned in the order they were appended.
+ */
+import type { DistinctColumn, ExecutionQuery } from '../domain/execution-query.ts';
+import type { ExecutionStatus } from '../domain/status.ts';
+import type { Action, ExecutionRecord, Json, JsonObject, OutputChunk, Pack } from '../domain/types.ts';
+
+/** An action as stored: its document plus the id of the snapshot new executions embed. */
+export interface StoredAction {
+  action: Action;
+  snapshotId: string;
+}
+
+export interface ActionFilter {
+  ids?: readonly string[];
+  name?: string;
+  pack?: string;
+  /** Matches actions carrying a tag with this name. */
+  tag?: string;
+}
+
+export interface Page {
+  /** null: no limit. */
+  limit: number | null;
+  offset: number;
+}
+
+export interface PageOf<T> {
+  items: T[];
+  total: number;
+}
+
+/** A conditional status change with whatever else changes with it. */
+export interface Transition {
+  id: string;
+  /** Only apply when the current status is one of these. */
+  from: readonly ExecutionStatus[];
+  to: ExecutionStatus;
+  /** Time of the change, microseconds: the `log` entry's timestamp. */
+  at: number;
+  /** Set `end_timestamp` (completed states). */
+  endTimestamp?: number;
+  /** Replace the stored result with this serialized JSON and record its byte size. */
+  result?: { json: string; size: number };
+  /** Shallow-merged into `liveaction.runner_info`. */
+  runnerInfo?: JsonObject;
+  /** Shallow-merged into `context`. */
+  contextPatch?: JsonObject;
+  /** Worker that now owns the execution (null releases it). */
+  owner?: string | null;
+}
+
+/** New output to append; the store assigns ids and keeps the order given. */
+export interface NewOutputChunk {
+  executionId: string;
+  timestamp: number;
+  outputType: string;
+  data: string;
+}
+
+export interface Store {
+  // --- packs, actions and the snapshots executions embed ---
+  savePack(pack: Pack): Promise<void>;
+  getPack(ref: string): Promise<Pack | undefined>;
+  /** Insert or replace (by ref) an action; stores its snapshot and returns the stored form. */
+  saveAction(action: Action): Promise<StoredAction>;
+  /** By `pack.name` ref or by id. */
+  getAction(refOrId: string): Promise<StoredAction | undefined>;
+  listActions(filter: ActionFilter, page: Page): Promise<PageOf<Action>>;
+  deleteAction(id: string): Promise<boolean>;
+  /** Content-addressed, immutable documents: snapshots of actions and runner types. */
+  putSnapshot(id: string, doc: JsonObject): Promise<void>;
+  getSnapshots(ids: readonly string[]): Promise<Map<string, JsonObject>>;
+
+  // --- executions ---
+  /** Inserts a new execution; `result` (serialized JSON) when it is created with one. */
+  createExecution(record: ExecutionRecord, result?: { json: string; size: number }): Promise<void>;
+  getExecution(id: string): Promise<ExecutionRecord | undefined>;
+  /** The execution with the highest id (StackStorm's `last`). */
+  lastExecutionId(): Promise<string | undefined>;
+  listExecutions(query: ExecutionQuery): Promise<PageOf<ExecutionRecord>>;
+  /** Child ids of each given execution, in creation order. */
+  childrenOf(parentIds: readonly string[]): Promise<Map<string, string[]>>;
+  distinctValues(column: DistinctColumn): Promise<Json[]>;
+  /** Serialized results, for the ids that have one. */
+  getResults(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Applies a conditional transition; the updated record, or undefined if `from` did not match. */
+  transition(change: Transition): Promise<ExecutionRecord | undefined>;
+
+  // --- the queue: the execution rows are the queue ---
+  /** Moves `requested` executions whose run time is in the future to `delayed`. */
+  markDelayed(now: number): Promise<ExecutionRecord[]>;
+  /**
+   * Claims up to `limit` due executions (`requested`/`delayed` with run time ≤ now), oldest first,
+   * moving them to `scheduled` and recording `owner`. No two callers ever claim the same one.
+   */
+  claimDue(now: number, limit: number, owner: string): Promise<ExecutionRecord[]>;
+  /** Earliest run time among `requested`/`delayed` executions, if any. */
+  nextDueAt(): Promise<number | undefined>;
+  /** Executions in the given statuses (startup recovery). */
+  listByStatus(statuses: readonly ExecutionStatus[]): Promise<ExecutionRecord[]>;
+
+  // --- output ---
+  appendOutput(chunks: readonly NewOutputChunk[]): Promise<void>;
+  /** Stored output of one execution in append order, optionally of one output type. */
+  listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]>;
+
+  close(): Promise<void>;
+}
