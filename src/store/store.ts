@@ -55,6 +55,12 @@ export interface Transition {
   contextPatch?: JsonObject;
   /** Worker that now owns the execution (null releases it). */
   owner?: string | null;
+  /**
+   * When `to` is `requested`/`delayed`: the time (microseconds) it becomes due for `claimDue`, e.g.
+   * a concurrency policy re-queueing it 2.5 s later. Default: the run time it already had, else `at`.
+   * Ignored for other statuses (leaving the queue clears the run time).
+   */
+  runAt?: number;
 }
 
 /** New output to append; the store assigns ids and keeps the order given. */

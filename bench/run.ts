@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: starts a real `squall serve` on a temporary data directory and measures, beside
+ * the floors it is compared against in the same run:
+ *   - noop and `core.local cmd=true` executions/s and POST→succeeded latency, concurrency 1 and 32
+ *     (floors: a bare SQLite insert + three updates per execution; a bare spawn of /bin/true);
+ *   - p50/p99 of `GET /executions?limit=50`, plain and filtered, with 100,000 executions in history
+ *     (seeded through the store, not the API).
+ * Options: BENCH_QUICK=1 for a short run; BENCH_HISTORY=<n> to change the history size.
+ */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bareSpawnRate, bareSqliteRate } from './floors.ts';
+import { percentile, seedHistory, startSquall, type Squall } from './support.ts';
+
+const QUICK = process.env['BENCH_QUICK'] === '1';
+const HISTORY = Number(process.env['BENCH_HISTORY'] ?? 100_000);
+
+interface RunFigures {
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** Each worker POSTs an execution and waits (polling its status) until it succeeded. */
+async function runExecutions(squall: Squall, body: object, total: number, concurrency: number): Promise<RunFigures> {
+  const latencies: number[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      next++;
+      const started = performance.now();
+      const res = await fetch(`${squall.url}/api/v1/executions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 201) throw new Error(`POST failed: ${res.status} ${await res.text()}`);
+      const { id } = (await res.json()) as { id: string };
+      let wait = 1;
+      for (;;) {
+        const doc = (await (await fetch(`${squall.url}/api/v1/executions/${id}?include_attributes=status`)).json()) as {
+          status: string;
+        };
+        if (doc.status === 'succeeded') break;
+        if (['failed', 'timeout', 'abandoned', 'canceled'].includes(doc.status)) throw new Error(`execution ${id} ${doc.status}`);
+        await new Promise((r) => setTimeout(r, wait));
+        wait = Math.min(wait * 2, 8);
+      }
+      latencies.push(performance.now() - started);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function listLatency(squall: Squall, query: string, rounds: number): Promise<{ p50: number; p99: number }> {
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    const res = await fetch(`${squall.url}/api/v1/executions?${query}`);
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`list failed: ${res.status}`);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'squall-bench-'));
+  console.log(`Squall benchmark — ${QUICK ? 'quick' : 'full'} run, data in ${dataDir}\n`);
+
+  const sqliteFloor = bareSqliteRate(join(dataDir, 'floor.db'), QUICK ? 5_000 : 20_000);
+  const spawnFloor1 = await bareSpawnRate(QUICK ? 100 : 400, 1);
+  const spawnFloor32 = await bareSpawnRate(QUICK ? 200 : 1000, 32);
+  console.log('Floors measured in this run:');
+  console.log(`  bare SQLite insert + 3 updates        ${fmt(sqliteFloor, 0)} executions/s`);
+  console.log(`  bare spawn of /bin/true, 1 at a time   ${fmt(spawnFloor1, 0)} spawns/s`);
+  console.log(`  bare spawn of /bin/true, 32 at a time  ${fmt(spawnFloor32, 0)} spawns/s\n`);
+
+  const squall = await startSquall(dataDir);
+  try {
+    const table: string[][] = [];
+    const cases = [
+      { name: 'core.noop', body: { action: 'core.noop' }, floor: sqliteFloor, floorName: 'sqlite' },
+      { name: 'core.local cmd=true', body: { action: 'core.local', parameters: { cmd: 'true' } }, floor: 0, floorName: 'spawn' },
+    ];
+    for (const c of cases) {
+      for (const concurrency of [1, 32]) {
+        const total = QUICK ? (concurrency === 1 ? 100 : 500) : concurrency === 1 ? 500 : c.name === 'core.noop' ? 10_000 : 3_000;
+        await runExecutions(squall, c.body, Math.min(50, total), concurrency); // warm-up
+        const figures = await runExecutions(squall, c.body, total, concurrency);
+        const floor = c.floorName === 'sqlite' ? c.floor : concurrency === 1 ? spawnFloor1 : spawnFloor32;
+        table.push([
+          c.name,
+          String(concurrency),
+          fmt(figures.perSecond, 0),
+          fmt(figures.p50, 2),
+          fmt(figures.p99, 2),
+          `${fmt(floor, 0)} (${c.floorName})`,
+          `${fmt((figures.perSecond / floor) * 100, 1)}%`,
+        ]);
+      }
+    }
+    console.log('Executions, POST → succeeded (polling the execution):');
+    printTable(['action', 'conc.', 'exec/s', 'p50 ms', 'p99 ms', 'floor/s', 'ratio'], table);
+
+    console.log(`\nSeeding ${HISTORY.toLocaleString('en')} executions through the store…`);
+    const seeded = await seedHistory(dataDir, squall, QUICK ? Math.min(HISTORY, 20_000) : HISTORY);
+    console.log(`  seeded ${seeded.count.toLocaleString('en')} rows in ${fmt(seeded.seconds, 1)} s`);
+    const rounds = QUICK ? 50 : 300;
+    const lists = [
+      ['plain', 'limit=50'],
+      ['status+action', 'limit=50&status=succeeded&action=core.local'],
+      ['st2web history', 'limit=50&parent=null&exclude_attributes=result%2Ctrigger_instance&offset=0'],
+    ] as const;
+    const rows: string[][] = [];
+    for (const [name, query] of lists) {
+      await listLatency(squall, query, 10);
+      const { p50, p99 } = await listLatency(squall, query, rounds);
+      rows.push([name, query, fmt(p50, 2), fmt(p99, 2), p99 < 25 ? 'yes' : 'NO']);
+    }
+    console.log(`\nGET /api/v1/executions with ${seeded.total.toLocaleString('en')} executions in history:`);
+    printTable(['query', 'parameters', 'p50 ms', 'p99 ms', 'p99 < 25 ms'], rows);
+  } finally {
+    await squall.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  console.log(`  ${line(header)}`);
+  for (const row of rows) console.log(`  ${line(row)}`);
+}
+
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+/**
+ * The HTTP API: a Fastify app serving StackStorm's routes under `/api/v1`, and StackStorm's own
+ * aliases (`/v1`, bare paths, `actionexecutions`), with its CORS headers, request ids, query and
+ * body parsing rules and `{"faultstring": …}` errors. Building the app opens no socket; the entry
+ * point listens, and tests use `inject()` or listen on 127.0.0.1.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { SquallError } from '../domain/errors.ts';
+import type { Engine } from '../engine/engine.ts';
+import { mapError } from './error-mapper.ts';
+import { parseQueryString } from './query-params.ts';
+import { registerActionRoutes } from './routes/actions.ts';
+import { registerExecutionReadRoutes } from './routes/executions-read.ts';
+import { registerExecutionWriteRoutes } from './routes/executions-write.ts';
+import { registerRunnerTypeRoutes } from './routes/runnertypes.ts';
+
+export interface ApiOptions {
+  engine: Engine;
+  webUiBaseUrl: string;
+  /** The user requests act as while authentication is off (StackStorm's `stanley`). */
+  systemUser: string;
+  bodyLimit: number;
+  logLevel: string;
+  allowOrigins: readonly string[];
+}
+
+/** What every route handler gets. */
+export interface RouteContext {
+  engine: Engine;
+  webUiBaseUrl: string;
+  requester(request: FastifyRequest): string;
+}
+
+/** StackStorm serves `/api/v1/X` also as `/v1/X` and `/X` (nginx strips `/api`). */
+export const API_PREFIXES = ['/api/v1', '/v1', ''] as const;
+
+const CORS_HEADERS = {
+  'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
+  'access-control-allow-headers': 'Content-Type,Authorization,X-Auth-Token,St2-Api-Key,X-Request-ID',
+  'access-control-allow-credentials': 'true',
+  'access-control-expose-headers': 'Content-Type,X-Limit,X-Total-Count,X-Request-ID',
+};
+
+export function buildApi(options: ApiOptions): FastifyInstance {
+  const app = Fastify({
+    logger: { level: options.logLevel },
+    bodyLimit: options.bodyLimit,
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 8192 },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && given !== '' && given.length <= 200 ? given : randomUUID();
+    },
+    frameworkErrors: (error, request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      if (error.code === 'FST_ERR_BAD_URL') {
+        void reply.code(400).send({
+          faultstring: `Failed to parse request path "${request.url}". URL likely contains invalid or incorrectly URL encoded values.`,
+        });
+        return;
+      }
+      void reply.code(400).send({ faultstring: error.message });
+    },
+  });
+
+  // Bodies are parsed by the routes themselves, with StackStorm's rules and messages (body.ts).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    const allowed = origin && (options.allowOrigins.includes('*') || options.allowOrigins.includes(origin));
+    void reply.headers({
+      ...CORS_HEADERS,
+      'access-control-allow-origin': allowed ? origin : (options.allowOrigins[0] ?? '*'),
+      'x-request-id': String(request.id),
+    });
+  });
+
+  app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'OPTIONS') return reply.code(200).send('');
+    return reply.code(404).send({ faultstring: 'The resource could not be found.' });
+  });
+
+  const ctx: RouteContext = {
+    engine: options.engine,
+    webUiBaseUrl: options.webUiBaseUrl,
+    requester: () => options.systemUser,
+  };
+  for (const prefix of API_PREFIXES) {
+    for (const resource of ['executions', 'actionexecutions']) {
+      registerExecutionReadRoutes(app, `${prefix}/${resource}`, ctx);
+      registerExecutionWriteRoutes(app, `${prefix}/${resource}`, ctx);
+    }
+    registerActionRoutes(app, `${prefix}/actions`, ctx);
+    registerRunnerTypeRoutes(app, `${prefix}/runnertypes`, ctx);
+  }
+  return app;
+}
+
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const fastifyStatus = (error as { statusCode?: unknown }).statusCode;
+  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500 && !(error instanceof SquallError)) {
+    // Framework-level refusals (body too large, bad media type…) keep their status.
+    return reply.code(fastifyStatus).send({ faultstring: (error as Error).message });
+  }
+  const mapped = mapError(error);
+  if (mapped.unexpected) request.log.error({ err: error }, 'request failed');
+  return reply.code(mapped.status).send(mapped.body);
+}
+

@@ -1,0 +1,113 @@
+/**
+ * Configuration, parsed once from command-line options and the environment, validated, frozen.
+ * Only the entry point calls `loadConfig`; everything else receives the `Config` it needs.
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Extra pack folders; Squall's own `packs/` is always loaded first. */
+  readonly packsPaths: readonly string[];
+  readonly runnerPoolSize: number;
+  /** Seconds running actions get to finish on SIGTERM before they are stopped. */
+  readonly shutdownGraceSeconds: number;
+  readonly webUiBaseUrl: string;
+  readonly logLevel: string;
+  /** Largest request body accepted, bytes. */
+  readonly bodyLimit: number;
+}
+
+export class ConfigError extends Error {}
+
+interface OptionSpec {
+  flag: string;
+  env: string;
+  parse: (raw: string, name: string) => unknown;
+}
+
+const text = (raw: string): string => raw;
+const positiveInt = (raw: string, name: string): number => {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  return Number(raw);
+};
+const nonNegativeInt = (raw: string, name: string): number => {
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return Number(raw);
+};
+const port = (raw: string, name: string): number => {
+  const n = nonNegativeInt(raw, name);
+  if (n > 65535) throw new ConfigError(`${name} must be a port number (0-65535), got "${raw}"`);
+  return n;
+};
+
+const OPTIONS = {
+  host: { flag: '--host', env: 'SQUALL_HOST', parse: text },
+  port: { flag: '--port', env: 'SQUALL_PORT', parse: port },
+  dataDir: { flag: '--data-dir', env: 'SQUALL_DATA_DIR', parse: text },
+  packsPath: { flag: '--packs-path', env: 'SQUALL_PACKS_PATH', parse: text },
+  runnerPoolSize: { flag: '--runner-pool-size', env: 'SQUALL_RUNNER_POOL_SIZE', parse: positiveInt },
+  shutdownGrace: { flag: '--shutdown-grace', env: 'SQUALL_SHUTDOWN_GRACE', parse: nonNegativeInt },
+  webUiBaseUrl: { flag: '--webui-base-url', env: 'SQUALL_WEBUI_BASE_URL', parse: text },
+  logLevel: { flag: '--log-level', env: 'SQUALL_LOG_LEVEL', parse: text },
+  bodyLimit: { flag: '--body-limit', env: 'SQUALL_BODY_LIMIT', parse: positiveInt },
+} satisfies Record<string, OptionSpec>;
+type OptionName = keyof typeof OPTIONS;
+
+export const USAGE = `Usage: squall serve [options]
+
+Options (each also settable through the environment variable shown):
+  --host HOST               address to listen on            SQUALL_HOST       (127.0.0.1)
+  --port PORT               port to listen on               SQUALL_PORT       (9101)
+  --data-dir DIR            where the SQLite store lives    SQUALL_DATA_DIR   (./.squall)
+  --packs-path DIRS         extra pack folders, colon-separated   SQUALL_PACKS_PATH
+  --runner-pool-size N      actions run at once             SQUALL_RUNNER_POOL_SIZE (64)
+  --shutdown-grace SECONDS  time running actions get on SIGTERM   SQUALL_SHUTDOWN_GRACE (10)
+  --webui-base-url URL      base of execution web_url links SQUALL_WEBUI_BASE_URL
+  --log-level LEVEL         fatal|error|warn|info|debug     SQUALL_LOG_LEVEL  (info)
+  --body-limit BYTES        largest request body            SQUALL_BODY_LIMIT (16777216)
+`;
+
+/** Parses `serve` options; flags win over the environment, which wins over defaults. */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+  const raw = new Map<OptionName, string>();
+  for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec][]) {
+    const value = env[spec.env];
+    if (value !== undefined && value !== '') raw.set(name, value);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const entry = (Object.entries(OPTIONS) as [OptionName, OptionSpec][]).find(([, s]) => s.flag === flag);
+    if (!entry) throw new ConfigError(`unknown option "${arg}"\n\n${USAGE}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    raw.set(entry[0], value);
+  }
+  const get = <T>(name: OptionName, fallback: T): T => {
+    const value = raw.get(name);
+    return value === undefined ? fallback : (OPTIONS[name].parse(value, OPTIONS[name].flag) as T);
+  };
+  const logLevel = get('logLevel', 'info');
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`--log-level must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+  return Object.freeze({
+    host: get('host', '127.0.0.1'),
+    port: get('port', 9101),
+    dataDir: resolve(get('dataDir', './.squall')),
+    packsPaths: Object.freeze(
+      get('packsPath', '')
+        .split(':')
+        .filter((p) => p !== '')
+        .map((p) => resolve(p)),
+    ),
+    runnerPoolSize: get('runnerPoolSize', 64),
+    shutdownGraceSeconds: get('shutdownGrace', 10),
+    webUiBaseUrl: get('webUiBaseUrl', `https://${hostname()}`),
+    logLevel,
+    bodyLimit: get('bodyLimit', 16 * 1024 * 1024),
+  });
+}

@@ -1,0 +1,249 @@
+/**
+ * The worker side: claims due executions from the store (the rows are the queue), runs each with
+ * its runner inside a bounded pool, and records how each ended. The backlog lives in the store,
+ * never in memory; this process only holds what it is running.
+ */
+import { hostname } from 'node:os';
+import type { ExecutionStatus } from '../../domain/status.ts';
+import { isCompleted } from '../../domain/status.ts';
+import { nowMicros } from '../../domain/time.ts';
+import type { Action, ExecutionRecord, JsonObject, RunnerType } from '../../domain/types.ts';
+import type { Runner, RunnerResult } from '../../runners/runner.ts';
+import type { Store, Transition } from '../../store/store.ts';
+import type { EventBus } from '../events.ts';
+import { serializeResult } from '../executions/result.ts';
+import { renderFinalParameters } from '../parameters/index.ts';
+import type { SnapshotCache } from '../snapshot-cache.ts';
+import type { OutputWriter } from './output-writer.ts';
+
+export interface DispatcherOptions {
+  poolSize: number;
+  /** Identifies this process as the owner of what it claims. */
+  owner: string;
+  /** Base URL actions can call back to (`ST2_ACTION_API_URL`). */
+  apiUrl: string;
+  /** Safety-net poll interval; wake-ups normally come from events and timers. */
+  pollIntervalMs: number;
+}
+
+export interface DispatcherDeps {
+  store: Store;
+  bus: EventBus;
+  snapshots: SnapshotCache;
+  runners: ReadonlyMap<string, Runner>;
+  output: OutputWriter;
+  onError: (error: unknown, context: string) => void;
+}
+
+interface Running {
+  record: ExecutionRecord;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/** Why a run is being stopped; runners map `cancel` to `canceled` and anything else to `abandoned`. */
+export type StopReason = 'cancel' | 'shutdown';
+
+export class Dispatcher {
+  readonly #deps: DispatcherDeps;
+  readonly #options: DispatcherOptions;
+  readonly #running = new Map<string, Running>();
+  #wakeQueued = false;
+  #ticking = false;
+  #again = false;
+  #stopping = false;
+  #dueTimer: NodeJS.Timeout | undefined;
+  #pollTimer: NodeJS.Timeout | undefined;
+  readonly #runnerInfo: JsonObject = { hostname: hostname(), pid: process.pid };
+
+  constructor(deps: DispatcherDeps, options: DispatcherOptions) {
+    this.#deps = deps;
+    this.#options = options;
+  }
+
+  get runningCount(): number {
+    return this.#running.size;
+  }
+
+  start(): void {
+    this.#pollTimer = setInterval(() => this.wake(), this.#options.pollIntervalMs);
+    this.#pollTimer.unref();
+    this.wake();
+  }
+
+  /** Asks for a scheduling pass soon; many calls in a row coalesce into one. */
+  wake(): void {
+    if (this.#wakeQueued || this.#stopping) return;
+    this.#wakeQueued = true;
+    setImmediate(() => {
+      this.#wakeQueued = false;
+      void this.#tick();
+    });
+  }
+
+  /** Stops the run of one execution this process is running; false if it is not running here. */
+  stop(executionId: string, reason: StopReason): boolean {
+    const running = this.#running.get(executionId);
+    if (!running) return false;
+    running.abort.abort(reason);
+    return true;
+  }
+
+  /**
+   * Stops taking new work, gives running actions `graceMs` to finish, then stops the rest (they end
+   * `abandoned`) and waits until every outcome is recorded.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#pollTimer);
+    clearTimeout(this.#dueTimer);
+    const all = () => Promise.allSettled([...this.#running.values()].map((r) => r.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([all(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    for (const running of this.#running.values()) running.abort.abort('shutdown' satisfies StopReason);
+    await all();
+    await this.#deps.output.flush();
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#stopping) return;
+    if (this.#ticking) {
+      this.#again = true;
+      return;
+    }
+    this.#ticking = true;
+    try {
+      const { store, bus } = this.#deps;
+      const now = nowMicros();
+      for (const record of await store.markDelayed(now)) bus.emit({ type: 'execution.updated', record });
+      const free = this.#options.poolSize - this.#running.size;
+      if (free > 0) {
+        const claimed = await store.claimDue(now, free, this.#options.owner);
+        for (const record of claimed) {
+          bus.emit({ type: 'execution.updated', record });
+          this.#launch(record);
+        }
+      }
+      await this.#armDueTimer();
+    } catch (error) {
+      this.#deps.onError(error, 'scheduling pass failed');
+    } finally {
+      this.#ticking = false;
+      if (this.#again) {
+        this.#again = false;
+        this.wake();
+      }
+    }
+  }
+
+  async #armDueTimer(): Promise<void> {
+    const next = await this.#deps.store.nextDueAt();
+    clearTimeout(this.#dueTimer);
+    if (next === undefined) return;
+    const delayMs = Math.max(0, Math.ceil((next - nowMicros()) / 1000));
+    // Due now but the pool is full: finishing runs will wake us.
+    if (delayMs === 0 && this.#running.size >= this.#options.poolSize) return;
+    this.#dueTimer = setTimeout(() => this.wake(), Math.min(delayMs, 60_000));
+    this.#dueTimer.unref();
+  }
+
+  #launch(record: ExecutionRecord): void {
+    const abort = new AbortController();
+    const entry: Running = { record, abort, done: Promise.resolve() };
+    this.#running.set(record.id, entry);
+    entry.done = this.#runOne(record, abort.signal)
+      .catch((error: unknown) => this.#deps.onError(error, `execution ${record.id} failed unexpectedly`))
+      .finally(() => {
+        this.#running.delete(record.id);
+        this.wake();
+      });
+  }
+
+  async #runOne(claimed: ExecutionRecord, signal: AbortSignal): Promise<void> {
+    const { snapshots } = this.#deps;
+    const record = await this.#apply({
+      id: claimed.id,
+      from: ['scheduled'],
+      to: 'running',
+      at: nowMicros(),
+      runnerInfo: this.#runnerInfo,
+    });
+    if (!record) return; // canceled between claim and start
+    const docs = await snapshots.getMany([record.actionSnapshotId, record.runnerSnapshotId]);
+    const action = docs.get(record.actionSnapshotId) as unknown as Action | undefined;
+    const runnerType = docs.get(record.runnerSnapshotId) as unknown as RunnerType | undefined;
+    let outcome: RunnerResult;
+    if (!action || !runnerType) {
+      outcome = failure(`The stored copy of the action or runner type of execution ${record.id} is missing.`);
+    } else {
+      outcome = await this.#execute(record, action, runnerType, signal);
+    }
+    await this.#deps.output.finish(record.id);
+    const at = nowMicros();
+    const result = serializeResult(outcome.result);
+    const completed = isCompleted(outcome.status);
+    // A late result never overwrites a cancel: if the execution was asked to cancel meanwhile,
+    // it ends canceled, keeping the cancel result.
+    const finished = await this.#apply({
+      id: record.id,
+      from: ['running'],
+      to: outcome.status,
+      at,
+      result,
+      ...(completed ? { endTimestamp: at } : {}),
+      owner: null,
+    });
+    if (!finished) {
+      await this.#apply({ id: record.id, from: ['canceling'], to: 'canceled', at, endTimestamp: at, owner: null });
+    }
+  }
+
+  async #execute(record: ExecutionRecord, action: Action, runnerType: RunnerType, signal: AbortSignal): Promise<RunnerResult> {
+    if (!runnerType.enabled) return failure(`Runner "${runnerType.name}" has been disabled by the administrator.`);
+    const runner = this.#deps.runners.get(runnerType.name);
+    if (!runner) {
+      return failure(`Runner "${runnerType.name}" is not available in Squall yet; action "${action.ref}" cannot run.`);
+    }
+    try {
+      const { runnerParameters, actionParameters } = renderFinalParameters({
+        action,
+        runner: runnerType,
+        live: record.parameters,
+        context: record.context,
+      });
+      const pack = await this.#deps.store.getPack(action.pack);
+      const output = this.#deps.output.sinkFor({
+        executionId: record.id,
+        actionRef: record.actionRef,
+        runnerRef: record.runnerName,
+      });
+      return await runner.run(runnerParameters, actionParameters, {
+        executionId: record.id,
+        liveactionId: record.liveactionId,
+        action,
+        packPath: pack?.path,
+        signal,
+        output,
+        env: {
+          ST2_ACTION_PACK_NAME: action.pack,
+          ST2_ACTION_EXECUTION_ID: record.id,
+          ST2_ACTION_API_URL: this.#options.apiUrl,
+        },
+      });
+    } catch (error) {
+      return failure(error instanceof Error ? error.message : String(error), error);
+    }
+  }
+
+  async #apply(change: Transition): Promise<ExecutionRecord | undefined> {
+    const record = await this.#deps.store.transition(change);
+    if (record) this.#deps.bus.emit({ type: 'execution.updated', record });
+    return record;
+  }
+}
+
+function failure(message: string, error?: unknown): RunnerResult {
+  const traceback = error instanceof Error && error.stack ? error.stack : message;
+  return { status: 'failed' satisfies ExecutionStatus, result: { error: message, traceback } };
+}

@@ -1,0 +1,153 @@
+/**
+ * The engine: everything between the API and the store. It owns the event bus, the action
+ * catalogue, execution creation and the dispatcher, and offers the read side the API needs.
+ */
+import { UnknownResourceError, ValidationError } from '../domain/errors.ts';
+import type { DistinctColumn, ExecutionQuery } from '../domain/execution-query.ts';
+import type { ExecutionRecord, Json, JsonObject, OutputChunk, RunnerType } from '../domain/types.ts';
+import type { Runner } from '../runners/runner.ts';
+import type { PageOf, Store } from '../store/store.ts';
+import { ActionCatalog } from './catalog/action-catalog.ts';
+import { Dispatcher } from './dispatch/dispatcher.ts';
+import { OutputWriter } from './dispatch/output-writer.ts';
+import { EventBus } from './events.ts';
+import type { CreateOptions, ExecutionRequest } from './executions/create-execution.ts';
+import { ExecutionCreator } from './executions/create-execution.ts';
+import { recoverInterrupted, type RecoveryReport } from './recovery.ts';
+import { RunnerTypeRegistry } from './runner-types.ts';
+import { SnapshotCache } from './snapshot-cache.ts';
+
+export interface EngineOptions {
+  runnerPoolSize: number;
+  owner: string;
+  apiUrl: string;
+  outputFlushMs?: number;
+  maxOutputBytesPerStream?: number;
+  onError: (error: unknown, context: string) => void;
+}
+
+export interface EngineDeps {
+  store: Store;
+  runnerTypes: readonly RunnerType[];
+  runners: ReadonlyMap<string, Runner>;
+}
+
+export class Engine {
+  readonly bus: EventBus;
+  readonly actions: ActionCatalog;
+  readonly runnerTypes: RunnerTypeRegistry;
+  readonly #store: Store;
+  readonly #snapshots: SnapshotCache;
+  readonly #creator: ExecutionCreator;
+  readonly #dispatcher: Dispatcher;
+  readonly #output: OutputWriter;
+
+  private constructor(deps: EngineDeps, options: EngineOptions, registry: RunnerTypeRegistry, snapshots: SnapshotCache, bus: EventBus) {
+    this.#store = deps.store;
+    this.bus = bus;
+    this.#snapshots = snapshots;
+    this.runnerTypes = registry;
+    this.actions = new ActionCatalog(deps.store, registry);
+    this.#creator = new ExecutionCreator({ store: deps.store, runnerTypes: registry, bus });
+    this.#output = new OutputWriter(
+      deps.store,
+      bus,
+      {
+        flushIntervalMs: options.outputFlushMs ?? 50,
+        maxPendingBytes: 1024 * 1024,
+        maxStoredBytesPerStream: options.maxOutputBytesPerStream ?? 64 * 1024 * 1024,
+      },
+      (error) => options.onError(error, 'storing output failed'),
+    );
+    this.#dispatcher = new Dispatcher(
+      { store: deps.store, bus, snapshots, runners: deps.runners, output: this.#output, onError: options.onError },
+      { poolSize: options.runnerPoolSize, owner: options.owner, apiUrl: options.apiUrl, pollIntervalMs: 2000 },
+    );
+    bus.subscribe((event) => {
+      if (event.type === 'execution.created') this.#dispatcher.wake();
+    });
+  }
+
+  static async create(deps: EngineDeps, options: EngineOptions): Promise<Engine> {
+    const bus = new EventBus((error) => options.onError(error, 'event listener failed'));
+    const snapshots = new SnapshotCache(deps.store);
+    const registry = await RunnerTypeRegistry.register(deps.store, snapshots, deps.runnerTypes);
+    return new Engine(deps, options, registry, snapshots, bus);
+  }
+
+  /** Recovers what a previous process left in flight, then starts taking work. */
+  async start(): Promise<RecoveryReport> {
+    const report = await recoverInterrupted(this.#store, (record) => this.bus.emit({ type: 'execution.updated', record }));
+    this.#dispatcher.start();
+    return report;
+  }
+
+  async shutdown(graceMs: number): Promise<void> {
+    await this.#dispatcher.shutdown(graceMs);
+  }
+
+  // --- executions: write side ---
+
+  createExecution(request: ExecutionRequest, options: CreateOptions): Promise<ExecutionRecord> {
+    return this.#creator.create(request, options);
+  }
+
+  // --- executions: read side ---
+
+  /** By id, or `last` for the newest; 404 with StackStorm's message when unknown. */
+  async getExecution(id: string, options: { allowLast?: boolean } = {}): Promise<ExecutionRecord> {
+    let target = id;
+    if (options.allowLast && id === 'last') {
+      const last = await this.#store.lastExecutionId();
+      if (!last) throw new ValidationError('No executions found in the database');
+      target = last;
+    }
+    const record = await this.#store.getExecution(target);
+    if (!record) throw new UnknownResourceError(id);
+    return record;
+  }
+
+  findExecution(id: string): Promise<ExecutionRecord | undefined> {
+    return this.#store.getExecution(id);
+  }
+
+  listExecutions(query: ExecutionQuery): Promise<PageOf<ExecutionRecord>> {
+    return this.#store.listExecutions(query);
+  }
+
+  childrenOf(ids: readonly string[]): Promise<Map<string, string[]>> {
+    return this.#store.childrenOf(ids);
+  }
+
+  /** Every descendant of `id` in depth-first pre-order, down to `depth` levels (≤ 0: all). */
+  async descendants(id: string, depth: number): Promise<ExecutionRecord[]> {
+    const out: ExecutionRecord[] = [];
+    const walk = async (parentId: string, level: number): Promise<void> => {
+      const childIds = (await this.#store.childrenOf([parentId])).get(parentId) ?? [];
+      for (const childId of childIds) {
+        const child = await this.#store.getExecution(childId);
+        if (!child) continue;
+        out.push(child);
+        if (depth <= 0 || level < depth) await walk(child.id, level + 1);
+      }
+    };
+    await walk(id, 1);
+    return out;
+  }
+
+  async snapshots(ids: Iterable<string>): Promise<Map<string, JsonObject>> {
+    return this.#snapshots.getMany(ids);
+  }
+
+  getResults(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.#store.getResults(ids);
+  }
+
+  distinctValues(column: DistinctColumn): Promise<Json[]> {
+    return this.#store.distinctValues(column);
+  }
+
+  listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]> {
+    return this.#store.listOutput(executionId, outputType);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The entry point: the only place that reads the environment and argv, installs signal handlers
+ * and exits. Everything else is wired in `server.ts`.
+ */
+import { ConfigError, loadConfig, USAGE } from './config.ts';
+import { startServer } from './server.ts';
+
+async function main(argv: readonly string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command !== 'serve') throw new ConfigError(`unknown command "${command}"\n\n${USAGE}`);
+  const server = await startServer(loadConfig(rest, process.env));
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    server.app.log.info({ signal }, 'shutting down: no new work, draining running actions');
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`squall: ${error.message}\n`);
+    process.exit(2);
+  }
+  console.error(error);
+  process.exit(1);
+});

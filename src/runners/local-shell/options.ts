@@ -1,0 +1,34 @@
+import { snapshotEnvironment, type Environment } from '../process/environment.ts';
+
+export interface LocalShellOptions {
+  /** The environment actions inherit; the composition root passes the server's own. */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Per stream, how much output the result keeps (the output sink still gets all of it). */
+  maxOutputBytes?: number;
+  /** After a cancel's SIGTERM, how long the process group has before SIGKILL. */
+  killGraceMs?: number;
+  bashPath?: string;
+  sudoPath?: string;
+}
+
+/** Options with every default filled in, computed once per runner rather than per execution. */
+export interface LocalShellSettings {
+  baseEnv: Environment;
+  maxOutputBytes: number;
+  killGraceMs: number;
+  bashPath: string;
+  sudoPath: string;
+}
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_KILL_GRACE_MS = 5000;
+
+export function resolveLocalShellOptions(options: LocalShellOptions = {}): LocalShellSettings {
+  return {
+    baseEnv: snapshotEnvironment(options.baseEnv ?? process.env),
+    maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    bashPath: options.bashPath ?? '/bin/bash',
+    sudoPath: options.sudoPath ?? 'sudo',
+  };
+}

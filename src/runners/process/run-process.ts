@@ -1,0 +1,162 @@
+/**
+ * Runs one child process for a shell-like runner: streams its output to the sink as it arrives,
+ * keeps a capped copy for the result, and on timeout or abort kills its whole process group.
+ *
+ * This is the hot path (DESIGN.md §4), so it allocates little: no pipe for stdin unless there is
+ * something to write, one decoder per output stream, and no timers beyond the timeout.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
+import type { OutputSink, OutputStream } from '../runner.ts';
+import { CappedText } from './capped-text.ts';
+
+export interface ProcessSpec {
+  file: string;
+  args: readonly string[];
+  cwd: string | undefined;
+  env: NodeJS.ProcessEnv;
+  /** Written to stdin, which is then closed; without it stdin is /dev/null. */
+  stdin: string | undefined;
+  /** The child gets SIGKILL (to its whole group) after this long. */
+  timeoutMs: number;
+  signal: AbortSignal;
+  output: OutputSink;
+  maxOutputBytes: number;
+  /** After an abort's SIGTERM, how long the group has to exit before it gets SIGKILL. */
+  killGraceMs: number;
+}
+
+export interface ProcessOutcome {
+  /** The exit code, or minus the number of the signal that killed the process. */
+  returnCode: number;
+  stdout: CappedText;
+  stderr: CappedText;
+  timedOut: boolean;
+  /** The abort signal fired before the process finished. */
+  aborted: boolean;
+  /** Set when the process could not be started at all (missing executable or cwd, …). */
+  spawnError: Error | undefined;
+}
+
+/** setTimeout fires at once for delays past 2^31-1 ms; no action legitimately needs 24 days. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Once the leader is dead, how long to wait for stray descendants to release our pipes. */
+const PIPE_DRAIN_MS = 500;
+
+export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
+  return new Promise((resolve) => {
+    const stdout = new CappedText(spec.maxOutputBytes);
+    const stderr = new CappedText(spec.maxOutputBytes);
+    let timedOut = false;
+    let aborted = false;
+    let spawnError: Error | undefined;
+    let exited = false;
+    let done = false;
+    let graceTimer: NodeJS.Timeout | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
+
+    // detached: the child calls setsid(), so it leads a new process group we can kill as a whole
+    // (bash's own children, `cmd &` backgrounds, pipelines) with kill(-pid).
+    let child: ChildProcess;
+    try {
+      child = spawn(spec.file, spec.args, {
+        cwd: spec.cwd,
+        env: spec.env,
+        detached: true,
+        stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      });
+    } catch (err) {
+      // Node throws synchronously for arguments it cannot pass to exec (e.g. a NUL byte).
+      const error = err instanceof Error ? err : new Error(String(err));
+      resolve({ returnCode: -1, stdout, stderr, timedOut, aborted, spawnError: error });
+      return;
+    }
+
+    const killGroup = (signal: NodeJS.Signals): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // ESRCH: the group is already gone.
+      }
+      // A descendant that left the group (setsid, daemonizing) may still hold our pipes; once the
+      // leader is dead, stop waiting for it so the execution can finish.
+      if (exited) scheduleDrain();
+    };
+    const scheduleDrain = (): void => {
+      if (drainTimer !== undefined || done) return;
+      drainTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, PIPE_DRAIN_MS);
+    };
+
+    const timeoutTimer = setTimeout(
+      () => {
+        timedOut = true;
+        killGroup('SIGKILL');
+      },
+      Math.min(Math.max(spec.timeoutMs, 0), MAX_TIMER_MS),
+    );
+
+    const onAbort = (): void => {
+      if (done) return;
+      aborted = true;
+      killGroup('SIGTERM');
+      graceTimer = setTimeout(() => killGroup('SIGKILL'), spec.killGraceMs);
+    };
+    if (spec.signal.aborted) onAbort();
+    else spec.signal.addEventListener('abort', onAbort, { once: true });
+
+    pipe(child, 'stdout', stdout, spec.output);
+    pipe(child, 'stderr', stderr, spec.output);
+    if (spec.stdin !== undefined && child.stdin) {
+      // EPIPE when the child exits without reading its stdin is not our error.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(spec.stdin);
+    }
+
+    child.on('error', (err) => {
+      spawnError ??= err;
+    });
+    child.on('exit', () => {
+      exited = true;
+      if (timedOut || aborted) scheduleDrain();
+    });
+    child.on('close', (code, signal) => {
+      done = true;
+      clearTimeout(timeoutTimer);
+      clearTimeout(graceTimer);
+      clearTimeout(drainTimer);
+      spec.signal.removeEventListener('abort', onAbort);
+      resolve({
+        returnCode: code ?? (signal ? -constants.signals[signal] : -1),
+        stdout,
+        stderr,
+        timedOut,
+        aborted,
+        spawnError,
+      });
+    });
+  });
+}
+
+function pipe(child: ChildProcess, name: OutputStream, kept: CappedText, sink: OutputSink): void {
+  const stream = child[name];
+  if (!stream) return;
+  // A decoder per stream keeps multi-byte characters split across chunks intact.
+  const decoder = new StringDecoder('utf8');
+  stream.on('data', (chunk: Buffer) => {
+    const text = decoder.write(chunk);
+    kept.push(text, chunk.length);
+    if (text.length > 0) sink.write(name, text);
+  });
+  stream.on('end', () => {
+    const rest = decoder.end();
+    if (rest.length > 0) {
+      kept.push(rest, 0);
+      sink.write(name, rest);
+    }
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * Turns a finished shell process into StackStorm's local-runner result and status (spec §7.1).
+ */
+import type { ExecutionStatus } from '../../domain/status.ts';
+import type { Json, JsonObject } from '../../domain/types.ts';
+import type { RunnerResult } from '../runner.ts';
+import type { ProcessOutcome } from './run-process.ts';
+
+/** What the process was run with that the result needs to describe it. */
+export interface ShellRunInfo {
+  timeoutSeconds: number;
+  /** Set when sudo got a password, which makes a failed sudo login recognisable. */
+  sudoPassword: string | undefined;
+  /** `signal.reason` of the execution's abort signal, read after the process ended. */
+  abortReason: unknown;
+}
+
+const SIGKILL_RETURN_CODE = -9;
+const SIGTERM_RETURN_CODE = -15;
+const BAD_SUDO_PASSWORD = /sudo: \d+ incorrect password attempts/;
+const SUDO_PROMPT_USER = /\[sudo\] password for (.+?):/;
+
+export function shellResult(outcome: ProcessOutcome, info: ShellRunInfo): RunnerResult {
+  if (outcome.spawnError) return errorResult(outcome.spawnError);
+
+  const stderrText = outcome.stderr.text();
+  let returnCode = outcome.returnCode;
+  let error: string | undefined;
+  if (outcome.timedOut) {
+    error = `Action failed to complete in ${info.timeoutSeconds} seconds`;
+    returnCode = SIGKILL_RETURN_CODE;
+  }
+  if (info.sudoPassword && BAD_SUDO_PASSWORD.test(stderrText)) {
+    const user = SUDO_PROMPT_USER.exec(stderrText)?.[1] ?? 'unknown';
+    error = `Invalid sudo password provided or sudo is not configured for this user (${user})`;
+    returnCode = -1;
+  }
+
+  const succeeded = returnCode === 0;
+  const result: JsonObject = {
+    failed: !succeeded,
+    succeeded,
+    return_code: returnCode,
+    stdout: parseShellOutput(outcome.stdout.text()),
+    stderr: parseShellOutput(stderrText),
+  };
+  if (error !== undefined) result.error = error;
+  // Not in StackStorm (which never caps); present only when output was cut, so nothing is lost
+  // silently: the full output is still in the streamed output records.
+  if (outcome.stdout.truncated) result.stdout_truncated_bytes = outcome.stdout.droppedBytes;
+  if (outcome.stderr.truncated) result.stderr_truncated_bytes = outcome.stderr.droppedBytes;
+
+  return { status: shellStatus(outcome, returnCode, info.abortReason), result };
+}
+
+function shellStatus(outcome: ProcessOutcome, returnCode: number, abortReason: unknown): ExecutionStatus {
+  if (outcome.aborted) return abortStatus(abortReason);
+  if (outcome.timedOut) return 'timeout';
+  if (returnCode === 0) return 'succeeded';
+  // StackStorm treats a SIGTERM from outside (e.g. a runner shutting down) as abandoned work.
+  if (returnCode === SIGTERM_RETURN_CODE) return 'abandoned';
+  return 'failed';
+}
+
+/** A cancel ends as `canceled`; any other abort (shutdown) leaves the work `abandoned`. */
+export function abortStatus(reason: unknown): ExecutionStatus {
+  return reason === 'cancel' ? 'canceled' : 'abandoned';
+}
+
+/**
+ * StackStorm strips one trailing "\n" and then one "\r", then replaces the text by its JSON value
+ * when it is valid JSON (so `echo 5` yields the number 5).
+ */
+export function parseShellOutput(text: string): Json {
+  let end = text.length;
+  if (text.charCodeAt(end - 1) === 10) end--;
+  if (text.charCodeAt(end - 1) === 13) end--;
+  const stripped = end === text.length ? text : text.slice(0, end);
+  if (!mayBeJson(stripped)) return stripped;
+  let value: Json;
+  try {
+    value = JSON.parse(stripped) as Json;
+  } catch {
+    return stripped;
+  }
+  // A JavaScript number would silently round a large integer (an id, say) that Python keeps exact;
+  // the text is the faithful value then.
+  if (typeof value === 'number' && !Number.isSafeInteger(value) && /^\s*-?\d+\s*$/.test(stripped)) {
+    return stripped;
+  }
+  return value;
+}
+
+/** Cheap pre-check so large plain-text output does not go through a doomed JSON.parse. */
+function mayBeJson(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+    // { [ " - 0-9 t f n
+    return (
+      c === 123 ||
+      c === 91 ||
+      c === 34 ||
+      c === 45 ||
+      (c >= 48 && c <= 57) ||
+      c === 116 ||
+      c === 102 ||
+      c === 110
+    );
+  }
+  return false;
+}
+
+/** How StackStorm reports a runner that could not run: `{error, traceback}`, status `failed`. */
+export function errorResult(error: Error): RunnerResult {
+  return {
+    status: 'failed',
+    result: { error: error.message, traceback: error.stack ?? '' },
+  };
+}

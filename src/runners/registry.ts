@@ -1,0 +1,22 @@
+/**
+ * The runners Squall can execute, by runner type name. Runner types that the catalogue lists but
+ * this map lacks (remote-shell-*, python-script, winrm-*, workflows, announcement, inquirer) are
+ * for the engine to fail with a clear message.
+ */
+import { createHttpRequestRunner, type HttpRequestOptions } from './http/http-request-runner.ts';
+import { createLocalShellCmdRunner } from './local-shell/local-shell-cmd.ts';
+import { createLocalShellScriptRunner } from './local-shell/local-shell-script.ts';
+import type { LocalShellOptions } from './local-shell/options.ts';
+import { createNoopRunner } from './noop/noop-runner.ts';
+import type { Runner } from './runner.ts';
+
+export type CreateRunnersOptions = LocalShellOptions & HttpRequestOptions;
+
+export function createRunners(options: CreateRunnersOptions = {}): Map<string, Runner> {
+  return new Map<string, Runner>([
+    ['noop', createNoopRunner()],
+    ['local-shell-cmd', createLocalShellCmdRunner(options)],
+    ['local-shell-script', createLocalShellScriptRunner(options)],
+    ['http-request', createHttpRequestRunner(options)],
+  ]);
+}

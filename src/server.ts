@@ -1,0 +1,81 @@
+/**
+ * Composition root: wires store, runners, engine and API for one `squall serve` process. The entry
+ * point (`main.ts`) gives it a parsed config and owns signals and exit; tests start it on port 0.
+ */
+import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from './api/app.ts';
+import type { Config } from './config.ts';
+import { registerPacks } from './engine/catalog/pack-loader.ts';
+import { Engine } from './engine/engine.ts';
+import { RUNNER_TYPES } from './runners/catalog.ts';
+import { createRunners } from './runners/registry.ts';
+import { openSqliteStore } from './store/sqlite/index.ts';
+import type { Store } from './store/store.ts';
+
+export const BUILTIN_PACKS = join(dirname(fileURLToPath(import.meta.url)), '..', 'packs');
+const SYSTEM_USER = 'stanley';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  engine: Engine;
+  store: Store;
+  /** `http://host:port` actually listened on. */
+  url: string;
+  /** Stops accepting requests, drains running actions within the grace period, closes the store. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = openSqliteStore({ path: join(config.dataDir, 'squall.db') });
+  let app: FastifyInstance | undefined;
+  const onError = (error: unknown, context: string): void => {
+    if (app) app.log.error({ err: error }, context);
+    else console.error(context, error);
+  };
+  const engine = await Engine.create(
+    { store, runnerTypes: RUNNER_TYPES, runners: createRunners({}) },
+    {
+      runnerPoolSize: config.runnerPoolSize,
+      owner: `${hostname()}:${process.pid}`,
+      apiUrl: `http://${config.host}:${config.port}/api/v1`,
+      onError,
+    },
+  );
+  app = buildApi({
+    engine,
+    webUiBaseUrl: config.webUiBaseUrl,
+    systemUser: SYSTEM_USER,
+    bodyLimit: config.bodyLimit,
+    logLevel: config.logLevel,
+    allowOrigins: ['http://127.0.0.1:3000', 'http://localhost:8080', 'http://127.0.0.1:8080'],
+  });
+  const packs = await registerPacks(store, [BUILTIN_PACKS, ...config.packsPaths], (name) =>
+    engine.runnerTypes.byNameOrId(name),
+  );
+  for (const problem of packs.problems) app.log.warn({ problem }, 'pack content skipped');
+  app.log.info({ packs: packs.packs, actions: packs.actions }, 'packs registered');
+  const recovered = await engine.start();
+  if (recovered.requeued + recovered.abandoned + recovered.canceled > 0) {
+    app.log.warn(recovered, 'recovered executions interrupted by a previous stop');
+  }
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const server = app;
+  return {
+    app: server,
+    engine,
+    store,
+    url: `http://${config.host}:${port}`,
+    async stop() {
+      await server.close();
+      await engine.shutdown(config.shutdownGraceSeconds * 1000);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Opens (creating if needed) the embedded store on a SQLite file: connection settings, migrations,
+ * then the prepared statements.
+ */
+import Database from 'better-sqlite3';
+import { migrate } from './migrate.ts';
+import { SqliteStore } from './sqlite-store.ts';
+
+export interface SqliteStoreOptions {
+  /** A file path; `:memory:` works for throwaway stores (no WAL, not shareable). */
+  path: string;
+  /** How long a write waits for another connection's write lock before failing. Default 5 s. */
+  busyTimeoutMs?: number;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  const db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+  try {
+    // WAL: readers never block the writer and commits are appends; NORMAL syncs at checkpoints
+    // only, which in WAL mode can lose the last commits on power loss but never corrupts.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    // 64 MiB page cache: the hot indexes of a few million executions stay in memory.
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+    migrate(db);
+    return new SqliteStore(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,33 @@
+/** Output chunks: appended in batches, read back in append order (the AUTOINCREMENT id). */
+import type Database from 'better-sqlite3';
+import type { OutputChunk } from '../../domain/types.ts';
+import type { NewOutputChunk } from '../store.ts';
+
+const APPEND_SQL = 'INSERT INTO execution_output (execution_id, ts, output_type, data) VALUES (?, ?, ?, ?)';
+
+// The action and runner refs are the execution's, joined in rather than copied into every chunk.
+const LIST_SQL = `SELECT o.id, o.execution_id AS executionId, e.action_ref AS actionRef, e.runner_name AS runnerRef,
+  o.ts AS timestamp, o.output_type AS outputType, o.data
+FROM execution_output o JOIN executions e ON e.id = o.execution_id
+WHERE o.execution_id = :id AND (:type IS NULL OR o.output_type = :type)
+ORDER BY o.id`;
+
+export interface OutputStore {
+  append(chunks: readonly NewOutputChunk[]): void;
+  list(executionId: string, outputType?: string): OutputChunk[];
+}
+
+export function prepareOutput(db: Database.Database): OutputStore {
+  const insert = db.prepare<[string, number, string, string]>(APPEND_SQL);
+  const list = db.prepare<{ id: string; type: string | null }, OutputChunk>(LIST_SQL);
+  // One transaction per batch: one fsync-free WAL commit instead of one per chunk.
+  const append = db.transaction((chunks: readonly NewOutputChunk[]) => {
+    for (const c of chunks) insert.run(c.executionId, c.timestamp, c.outputType, c.data);
+  });
+  return {
+    append(chunks) {
+      if (chunks.length > 0) append(chunks);
+    },
+    list: (executionId, outputType) => list.all({ id: executionId, type: outputType ?? null }),
+  };
+}

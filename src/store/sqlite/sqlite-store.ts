@@ -1,0 +1,162 @@
+/**
+ * The embedded Store: one better-sqlite3 connection, its statements prepared once at open.
+ * Writes go through group commit (see group-commit.ts); reads first flush queued writes, then run
+ * synchronously, so callers observe their operations in the order they issued them.
+ */
+import type Database from 'better-sqlite3';
+import type { DistinctColumn, ExecutionQuery } from '../../domain/execution-query.ts';
+import type { ExecutionStatus } from '../../domain/status.ts';
+import type { Action, ExecutionRecord, Json, JsonObject, OutputChunk, Pack } from '../../domain/types.ts';
+import type {
+  ActionFilter,
+  NewOutputChunk,
+  Page,
+  PageOf,
+  Store,
+  StoredAction,
+  Transition,
+} from '../store.ts';
+import { prepareCatalog, type Catalog } from './catalog.ts';
+import { GroupCommit } from './group-commit.ts';
+import { prepareExecutionQueue, type ExecutionQueue } from './execution-queue.ts';
+import { prepareExecutionReads, type ExecutionReads } from './execution-reads.ts';
+import { rowToRecord, type ExecutionRow } from './execution-row.ts';
+import { prepareExecutionWrites, type ExecutionWrites, type SerializedResult } from './execution-writes.ts';
+import { compileListQuery, type SqlValue } from './list-query.ts';
+import { prepareOutput, type OutputStore } from './output.ts';
+
+/** List queries differ only by their shape; a few dozen shapes cover what clients send. */
+const MAX_CACHED_LIST_STATEMENTS = 64;
+
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #catalog: Catalog;
+  readonly #writes: ExecutionWrites;
+  readonly #reads: ExecutionReads;
+  readonly #queue: ExecutionQueue;
+  readonly #output: OutputStore;
+  readonly #group: GroupCommit;
+  readonly #listStatements = new Map<string, Database.Statement<SqlValue[]>>();
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    this.#group = new GroupCommit(db);
+    this.#catalog = prepareCatalog(db);
+    this.#writes = prepareExecutionWrites(db);
+    this.#reads = prepareExecutionReads(db);
+    this.#queue = prepareExecutionQueue(db);
+    this.#output = prepareOutput(db);
+  }
+
+  savePack(pack: Pack): Promise<void> {
+    return this.#group.run(() => this.#catalog.savePack(pack));
+  }
+  async getPack(ref: string): Promise<Pack | undefined> {
+    this.#group.flush();
+    return this.#catalog.getPack(ref);
+  }
+  saveAction(action: Action): Promise<StoredAction> {
+    return this.#group.run(() => this.#catalog.saveAction(action));
+  }
+  async getAction(refOrId: string): Promise<StoredAction | undefined> {
+    this.#group.flush();
+    return this.#catalog.getAction(refOrId);
+  }
+  async listActions(filter: ActionFilter, page: Page): Promise<PageOf<Action>> {
+    this.#group.flush();
+    return this.#catalog.listActions(filter, page);
+  }
+  deleteAction(id: string): Promise<boolean> {
+    return this.#group.run(() => this.#catalog.deleteAction(id));
+  }
+  putSnapshot(id: string, doc: JsonObject): Promise<void> {
+    return this.#group.run(() => this.#catalog.putSnapshot(id, doc));
+  }
+  async getSnapshots(ids: readonly string[]): Promise<Map<string, JsonObject>> {
+    this.#group.flush();
+    return this.#catalog.getSnapshots(ids);
+  }
+
+  createExecution(record: ExecutionRecord, result?: SerializedResult): Promise<void> {
+    return this.#group.run(() => this.#writes.create(record, result));
+  }
+  async getExecution(id: string): Promise<ExecutionRecord | undefined> {
+    this.#group.flush();
+    return this.#reads.get(id);
+  }
+  async lastExecutionId(): Promise<string | undefined> {
+    this.#group.flush();
+    return this.#reads.lastId();
+  }
+  async listExecutions(query: ExecutionQuery): Promise<PageOf<ExecutionRecord>> {
+    this.#group.flush();
+    const { sql, countSql, params } = compileListQuery(query);
+    const rows = this.#statement(sql)
+      .raw()
+      .all(...params, query.limit ?? -1, query.offset) as ExecutionRow[];
+    const total = query.countTotal
+      ? (this.#statement(countSql)
+          .pluck()
+          .get(...params) as number)
+      : -1;
+    return { items: rows.map(rowToRecord), total };
+  }
+  async childrenOf(parentIds: readonly string[]): Promise<Map<string, string[]>> {
+    this.#group.flush();
+    return this.#reads.childrenOf(parentIds);
+  }
+  async distinctValues(column: DistinctColumn): Promise<Json[]> {
+    this.#group.flush();
+    return this.#reads.distinctValues(column);
+  }
+  async getResults(ids: readonly string[]): Promise<Map<string, string>> {
+    this.#group.flush();
+    return this.#reads.results(ids);
+  }
+  transition(change: Transition): Promise<ExecutionRecord | undefined> {
+    return this.#group.run(() => this.#writes.transition(change));
+  }
+
+  markDelayed(now: number): Promise<ExecutionRecord[]> {
+    return this.#group.run(() => this.#queue.markDelayed(now));
+  }
+  claimDue(now: number, limit: number, owner: string): Promise<ExecutionRecord[]> {
+    return this.#group.run(() => this.#queue.claimDue(now, limit, owner));
+  }
+  async nextDueAt(): Promise<number | undefined> {
+    this.#group.flush();
+    return this.#queue.nextDueAt();
+  }
+  async listByStatus(statuses: readonly ExecutionStatus[]): Promise<ExecutionRecord[]> {
+    this.#group.flush();
+    return this.#reads.byStatus(statuses);
+  }
+
+  appendOutput(chunks: readonly NewOutputChunk[]): Promise<void> {
+    return this.#group.run(() => this.#output.append(chunks));
+  }
+  async listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]> {
+    this.#group.flush();
+    return this.#output.list(executionId, outputType);
+  }
+
+  async close(): Promise<void> {
+    if (!this.#db.open) return;
+    this.#group.flush();
+    this.#db.close();
+  }
+
+  /** Prepared statements for list queries, keyed by SQL text; the oldest is dropped past the cap. */
+  #statement(sql: string): Database.Statement<SqlValue[]> {
+    let statement = this.#listStatements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare<SqlValue[]>(sql);
+      if (this.#listStatements.size >= MAX_CACHED_LIST_STATEMENTS) {
+        const oldest = this.#listStatements.keys().next();
+        if (!oldest.done) this.#listStatements.delete(oldest.value);
+      }
+      this.#listStatements.set(sql, statement);
+    }
+    return statement;
+  }
+}
