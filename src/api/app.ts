@@ -12,7 +12,7 @@ import { mapError } from './error-mapper.ts';
 import { parseQueryString } from './query-params.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { registerExecutionReadRoutes } from './routes/executions-read.ts';
-import { registerExecutionWriteRoutes } from './routes/executions-write.ts';
+import { registerExecutionControlRoutes, registerExecutionWriteRoutes } from './routes/executions-write.ts';
 import { registerRunnerTypeRoutes } from './routes/runnertypes.ts';
 
 export interface ApiOptions {
@@ -92,6 +92,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     for (const resource of ['executions', 'actionexecutions']) {
       registerExecutionReadRoutes(app, `${prefix}/${resource}`, ctx);
       registerExecutionWriteRoutes(app, `${prefix}/${resource}`, ctx);
+      registerExecutionControlRoutes(app, `${prefix}/${resource}`, ctx);
     }
     registerActionRoutes(app, `${prefix}/actions`, ctx);
     registerRunnerTypeRoutes(app, `${prefix}/runnertypes`, ctx);

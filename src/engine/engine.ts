@@ -13,6 +13,7 @@ import { OutputWriter } from './dispatch/output-writer.ts';
 import { EventBus } from './events.ts';
 import type { CreateOptions, ExecutionRequest } from './executions/create-execution.ts';
 import { ExecutionCreator } from './executions/create-execution.ts';
+import { ExecutionControl } from './executions/control.ts';
 import { recoverInterrupted, type RecoveryReport } from './recovery.ts';
 import { RunnerTypeRegistry } from './runner-types.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
@@ -36,6 +37,8 @@ export class Engine {
   readonly bus: EventBus;
   readonly actions: ActionCatalog;
   readonly runnerTypes: RunnerTypeRegistry;
+  /** Cancel, update and re-run of existing executions. */
+  readonly control: ExecutionControl;
   readonly #store: Store;
   readonly #snapshots: SnapshotCache;
   readonly #creator: ExecutionCreator;
@@ -63,6 +66,12 @@ export class Engine {
       { store: deps.store, bus, snapshots, runners: deps.runners, output: this.#output, onError: options.onError },
       { poolSize: options.runnerPoolSize, owner: options.owner, apiUrl: options.apiUrl, pollIntervalMs: 2000 },
     );
+    this.control = new ExecutionControl({
+      store: deps.store,
+      bus,
+      creator: this.#creator,
+      stopRun: (id, reason) => this.#dispatcher.stop(id, reason),
+    });
     bus.subscribe((event) => {
       if (event.type === 'execution.created') this.#dispatcher.wake();
     });

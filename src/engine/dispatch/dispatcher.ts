@@ -200,6 +200,8 @@ export class Dispatcher {
   }
 
   async #execute(record: ExecutionRecord, action: Action, runnerType: RunnerType, signal: AbortSignal): Promise<RunnerResult> {
+    // Canceled between claim and start: nothing was started, so nothing needs stopping.
+    if (signal.aborted) return { status: signal.reason === 'cancel' ? 'canceled' : 'abandoned', result: {} };
     if (!runnerType.enabled) return failure(`Runner "${runnerType.name}" has been disabled by the administrator.`);
     const runner = this.#deps.runners.get(runnerType.name);
     if (!runner) {

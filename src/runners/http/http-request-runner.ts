@@ -1,6 +1,6 @@
 /** `http-request`: one HTTP call per execution (spec §7.4). */
 import type { Json, JsonObject } from '../../domain/types.ts';
-import { abortStatus, errorResult } from '../process/shell-result.ts';
+import { abortStatus, errorResult } from '../shared/runner-results.ts';
 import type { RunContext, Runner, RunnerResult } from '../runner.ts';
 import { buildCall } from './build-request.ts';
 import { HttpAbortError, HttpTimeoutError } from './errors.ts';

@@ -102,7 +102,8 @@ function exchange(
     const onAbort = (): void => {
       clientRequest.destroy(new HttpAbortError('The request was aborted'));
     };
-    transport.signal.addEventListener('abort', onAbort, { once: true });
+    if (transport.signal.aborted) onAbort();
+    else transport.signal.addEventListener('abort', onAbort, { once: true });
 
     let responded = false;
     clientRequest.on('timeout', () => {

@@ -1,6 +1,6 @@
 /** `local-shell-cmd`: runs the `cmd` runner parameter with bash on this host (spec §7.1). */
 import type { JsonObject } from '../../domain/types.ts';
-import { errorResult } from '../process/shell-result.ts';
+import { errorResult } from '../shared/runner-results.ts';
 import type { RunContext, Runner, RunnerResult } from '../runner.ts';
 import { resolveLocalShellOptions, type LocalShellOptions } from './options.ts';
 import { readShellParameters, runShellAction } from './shell-action.ts';

@@ -3,7 +3,7 @@
  * arguments (spec §7.2). The script is executed directly, without a shell in between.
  */
 import type { JsonObject } from '../../domain/types.ts';
-import { errorResult } from '../process/shell-result.ts';
+import { errorResult } from '../shared/runner-results.ts';
 import { shellQuote } from '../process/sudo.ts';
 import type { RunContext, Runner, RunnerResult } from '../runner.ts';
 import { ensureExecutable, resolveEntryPoint } from './entry-point.ts';

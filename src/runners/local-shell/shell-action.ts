@@ -5,7 +5,8 @@
 import type { Json, JsonObject } from '../../domain/types.ts';
 import { layerEnvironment } from '../process/environment.ts';
 import { runProcess } from '../process/run-process.ts';
-import { abortStatus, shellResult } from '../process/shell-result.ts';
+import { shellResult } from '../process/shell-result.ts';
+import { abortStatus } from '../shared/runner-results.ts';
 import { sudoArgv } from '../process/sudo.ts';
 import type { RunContext, RunnerResult } from '../runner.ts';
 import type { LocalShellSettings } from './options.ts';

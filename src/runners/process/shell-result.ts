@@ -4,6 +4,7 @@
 import type { ExecutionStatus } from '../../domain/status.ts';
 import type { Json, JsonObject } from '../../domain/types.ts';
 import type { RunnerResult } from '../runner.ts';
+import { abortStatus, errorResult } from '../shared/runner-results.ts';
 import type { ProcessOutcome } from './run-process.ts';
 
 /** What the process was run with that the result needs to describe it. */
@@ -62,11 +63,6 @@ function shellStatus(outcome: ProcessOutcome, returnCode: number, abortReason: u
   return 'failed';
 }
 
-/** A cancel ends as `canceled`; any other abort (shutdown) leaves the work `abandoned`. */
-export function abortStatus(reason: unknown): ExecutionStatus {
-  return reason === 'cancel' ? 'canceled' : 'abandoned';
-}
-
 /**
  * StackStorm strips one trailing "\n" and then one "\r", then replaces the text by its JSON value
  * when it is valid JSON (so `echo 5` yields the number 5).
@@ -109,12 +105,4 @@ function mayBeJson(text: string): boolean {
     );
   }
   return false;
-}
-
-/** How StackStorm reports a runner that could not run: `{error, traceback}`, status `failed`. */
-export function errorResult(error: Error): RunnerResult {
-  return {
-    status: 'failed',
-    result: { error: error.message, traceback: error.stack ?? '' },
-  };
 }
