@@ -148,4 +148,43 @@ describe('squall serve', () => {
     again.child.kill('SIGTERM');
     await again.exited;
   });
+
+  it('picks up requested and scheduled executions after a SIGKILL', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const s = await serve(['--port', String(port), '--data-dir', dataDir, '--runner-pool-size', '1']);
+    const first = await post(s.url, { action: 'core.local', parameters: { cmd: 'sleep 20' } });
+    const queued = [];
+    for (let i = 0; i < 4; i++) queued.push(await post(s.url, { action: 'core.local', parameters: { cmd: `echo queued-${i}` } }));
+    await waitStatus(s.url, first.id, ['running']);
+    s.child.kill('SIGKILL');
+    await s.exited;
+    const again = await serve(['--port', String(port), '--data-dir', dataDir, '--runner-pool-size', '1']);
+    expect((await get(again.url, first.id)).status).toBe('abandoned');
+    for (const [i, exec] of queued.entries()) {
+      const done = await waitStatus(again.url, exec.id, ['succeeded', 'failed', 'abandoned']);
+      expect(done.status).toBe('succeeded');
+      expect(done.result.stdout).toBe(`queued-${i}`);
+    }
+    again.child.kill('SIGTERM');
+    await again.exited;
+  });
+
+  it('stops what outlives the shutdown grace period and records it abandoned', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const s = await serve(['--port', String(port), '--data-dir', dataDir, '--shutdown-grace', '1']);
+    const exec = await post(s.url, { action: 'core.local', parameters: { cmd: 'sleep 30' } });
+    await waitStatus(s.url, exec.id, ['running']);
+    const started = Date.now();
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    const again = await serve(['--port', String(port), '--data-dir', dataDir]);
+    const doc = await get(again.url, exec.id);
+    expect(doc.status).toBe('abandoned');
+    expect(doc.end_timestamp).toBeDefined();
+    again.child.kill('SIGTERM');
+    await again.exited;
+  });
 });

@@ -6,7 +6,8 @@
  * Invariants every backend keeps:
  * - results live apart from the execution row; nothing here that returns executions loads results;
  * - a status change is conditional (`from`) and appends one `log` entry, atomically;
- * - output chunks are returned in the order they were appended.
+ * - output chunks are returned in the order they were appended;
+ * - JSON documents come back with their keys in the order stored (the wire shows that order).
  */
 import type { DistinctColumn, ExecutionQuery } from '../domain/execution-query.ts';
 import type { ExecutionStatus } from '../domain/status.ts';
@@ -91,9 +92,18 @@ export interface Store {
   getExecution(id: string): Promise<ExecutionRecord | undefined>;
   /** The execution with the highest id (StackStorm's `last`). */
   lastExecutionId(): Promise<string | undefined>;
+  /**
+   * Executions matching every condition, in `orderBy` order (when empty, StackStorm's default:
+   * start time descending, then action ref), `id` breaking the remaining ties in the direction of
+   * the first key. Text compares bytewise; NULL sorts first ascending and last descending (as in
+   * MongoDB). JSON and snapshot paths compare the value's text: strings as they are, numbers in
+   * decimal, booleans as `true`/`false`; a missing path and JSON null are both `absent`.
+   * `total` is the number of matches ignoring limit and offset, or -1 unless `countTotal`.
+   */
   listExecutions(query: ExecutionQuery): Promise<PageOf<ExecutionRecord>>;
-  /** Child ids of each given execution, in creation order. */
+  /** Child ids of each given execution in creation order (start time, then id); [] when none. */
   childrenOf(parentIds: readonly string[]): Promise<Map<string, string[]>>;
+  /** Each value present in the column once; null among them when some execution has none. */
   distinctValues(column: DistinctColumn): Promise<Json[]>;
   /** Serialized results, for the ids that have one. */
   getResults(ids: readonly string[]): Promise<Map<string, string>>;

@@ -19,9 +19,9 @@ const BY_STATUS_SQL = `SELECT ${EXECUTION_COLUMNS} FROM executions
 WHERE status IN (SELECT value FROM json_each(?)) ORDER BY start_ts, id`;
 
 /**
- * Distinct values as a skip scan over the column's index: one index seek per distinct value
- * instead of reading every row, which matters with millions of executions and a handful of values.
- * `col IS NOT NULL` / `col > ?` also let SQLite use the partial (non-null) indexes.
+ * Distinct values as a skip scan over the column's index (every distinct column has one leading
+ * with it): one index seek per distinct value instead of reading every row, which matters with
+ * millions of executions and a handful of values. The NULL probe is one seek in the same index.
  */
 function distinctSql(column: DistinctColumn): string {
   const c = `"${column}"`;

@@ -100,3 +100,30 @@ describe('query plans', () => {
     expect(plan(TRANSITION_SQL, transition)).toEqual([byId]);
   });
 });
+
+describe('distinct values', () => {
+  it('seek the column index for each value instead of scanning', () => {
+    const columns = [
+      'action_ref',
+      'rule_name',
+      'runner_name',
+      'status',
+      'trigger_name',
+      'trigger_type_name',
+      'user',
+    ];
+    for (const column of columns) {
+      expect(plan(`SELECT min("${column}") FROM executions WHERE "${column}" > ?`, 'a')).toContainEqual(
+        expect.stringMatching(/^SEARCH executions USING COVERING INDEX executions_by_\w+ \(\w+>\?\)$/),
+      );
+    }
+  });
+
+  it('seek the column index for NULL in the nullable columns', () => {
+    for (const column of ['rule_name', 'trigger_name', 'trigger_type_name', 'user']) {
+      expect(plan(`SELECT EXISTS (SELECT 1 FROM executions WHERE "${column}" IS NULL)`)).toContainEqual(
+        expect.stringMatching(/^SEARCH executions USING COVERING INDEX executions_by_\w+ \(\w+=\?\)$/),
+      );
+    }
+  });
+});

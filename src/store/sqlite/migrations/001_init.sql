@@ -77,11 +77,12 @@ CREATE INDEX executions_by_user ON executions ("user", start_ts);
 CREATE INDEX executions_by_liveaction ON executions (liveaction_id);
 -- Children are rare next to top-level runs; the partial index also serves childrenOf's order.
 CREATE INDEX executions_by_parent ON executions (parent_id, start_ts, id) WHERE parent_id IS NOT NULL;
--- Executions started by rules are a minority: partial indexes keep manual runs out of them.
-CREATE INDEX executions_by_rule ON executions (rule_name, start_ts) WHERE rule_name IS NOT NULL;
-CREATE INDEX executions_by_trigger ON executions (trigger_name, start_ts) WHERE trigger_name IS NOT NULL;
-CREATE INDEX executions_by_trigger_type ON executions (trigger_type_name, start_ts)
-  WHERE trigger_type_name IS NOT NULL;
+-- Not partial, although manual runs have no rule: distinctValues must also learn whether any
+-- execution lacks one, and only an index holding the NULLs answers that without a table scan.
+CREATE INDEX executions_by_rule ON executions (rule_name, start_ts);
+CREATE INDEX executions_by_trigger ON executions (trigger_name, start_ts);
+CREATE INDEX executions_by_trigger_type ON executions (trigger_type_name, start_ts);
+-- Only looked up by value: manual runs stay out.
 CREATE INDEX executions_by_trigger_instance ON executions (trigger_instance_id)
   WHERE trigger_instance_id IS NOT NULL;
 
@@ -89,11 +90,12 @@ CREATE INDEX executions_by_trigger_instance ON executions (trigger_instance_id)
 -- the WHERE clause literally for SQLite to use a partial index.
 CREATE INDEX executions_queue ON executions (run_at, id) WHERE status IN ('requested', 'delayed');
 
--- Kept apart so a list of executions never reads a (possibly megabytes large) result.
+-- Kept apart so a list of executions never reads a (possibly megabytes large) result. WITHOUT
+-- ROWID: one b-tree keyed by execution id instead of a table plus an index on it.
 CREATE TABLE execution_results (
   execution_id TEXT PRIMARY KEY REFERENCES executions (id) ON DELETE CASCADE,
   result       TEXT NOT NULL -- serialized JSON exactly as the runner's result was serialized
-) STRICT;
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE execution_output (
   id           INTEGER PRIMARY KEY AUTOINCREMENT, -- append order, never reused
