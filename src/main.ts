@@ -12,7 +12,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (command !== 'serve') throw new ConfigError(`unknown command "${command}"\n\n${USAGE}`);
-  const server = await startServer(loadConfig(rest, process.env));
+  const server = await startServer(loadConfig(rest, process.env), { actionEnv: process.env });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -29,7 +29,12 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
+export interface ServerEnvironment {
+  /** Environment actions inherit (the server's own, as StackStorm's runners do). */
+  actionEnv: NodeJS.ProcessEnv;
+}
+
+export async function startServer(config: Config, environment: ServerEnvironment): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true });
   const store = openSqliteStore({ path: join(config.dataDir, 'squall.db') });
   let app: FastifyInstance | undefined;
@@ -38,7 +43,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     else console.error(context, error);
   };
   const engine = await Engine.create(
-    { store, runnerTypes: RUNNER_TYPES, runners: createRunners({}) },
+    { store, runnerTypes: RUNNER_TYPES, runners: createRunners({ baseEnv: environment.actionEnv }) },
     {
       runnerPoolSize: config.runnerPoolSize,
       owner: `${hostname()}:${process.pid}`,

@@ -91,6 +91,19 @@ describe('DELETE /api/v1/executions/{id} (cancel)', () => {
   });
 });
 
+describe('an action process killed from outside', () => {
+  it('ends abandoned, not running or failed', async () => {
+    const pidFile = join(scratch, 'killed.pid');
+    const exec = await post({ action: 'core.local', parameters: { cmd: `echo $$ > ${pidFile}; sleep 60` } });
+    await squall.waitFor(exec.id, ['running']);
+    await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
+    process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGKILL');
+    const done = (await squall.waitFor(exec.id)) as Record<string, any>;
+    expect(done.status).toBe('abandoned');
+    expect(done.result.error).toBe("The action's process was killed by SIGKILL, which Squall did not send.");
+  });
+});
+
 describe('PUT /api/v1/executions/{id}', () => {
   it('completes a running execution from outside and stops its process', async () => {
     const pidFile = join(scratch, 'external.pid');

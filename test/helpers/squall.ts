@@ -29,7 +29,7 @@ export async function startTestSquall(overrides: Partial<Config> = {}): Promise<
     bodyLimit: 16 * 1024 * 1024,
     ...overrides,
   };
-  const server = await startServer(config);
+  const server = await startServer(config, { actionEnv: process.env });
   const api: TestSquall['api'] = (path, init = {}) => {
     const { json, ...rest } = init;
     const headers = new Headers(rest.headers);

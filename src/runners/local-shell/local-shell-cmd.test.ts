@@ -67,7 +67,10 @@ describe('local-shell-cmd', () => {
   it('maps exit codes and signals to statuses', async () => {
     expect(await run('exit 3')).toMatchObject({ status: 'failed', result: { return_code: 3, failed: true } });
     expect(await run('kill -TERM $$')).toMatchObject({ status: 'abandoned', result: { return_code: -15 } });
-    expect(await run('kill -KILL $$')).toMatchObject({ status: 'failed', result: { return_code: -9 } });
+    expect(await run('kill -KILL $$')).toMatchObject({
+      status: 'abandoned',
+      result: { return_code: -9, error: "The action's process was killed by SIGKILL, which Squall did not send." },
+    });
   });
 
   it('runs with bash, not sh', async () => {

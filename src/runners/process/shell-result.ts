@@ -1,6 +1,7 @@
 /**
  * Turns a finished shell process into StackStorm's local-runner result and status (spec §7.1).
  */
+import { constants } from 'node:os';
 import type { ExecutionStatus } from '../../domain/status.ts';
 import type { Json, JsonObject } from '../../domain/types.ts';
 import type { RunnerResult } from '../runner.ts';
@@ -17,7 +18,6 @@ export interface ShellRunInfo {
 }
 
 const SIGKILL_RETURN_CODE = -9;
-const SIGTERM_RETURN_CODE = -15;
 const BAD_SUDO_PASSWORD = /sudo: \d+ incorrect password attempts/;
 const SUDO_PROMPT_USER = /\[sudo\] password for (.+?):/;
 
@@ -30,6 +30,9 @@ export function shellResult(outcome: ProcessOutcome, info: ShellRunInfo): Runner
   if (outcome.timedOut) {
     error = `Action failed to complete in ${info.timeoutSeconds} seconds`;
     returnCode = SIGKILL_RETURN_CODE;
+  }
+  if (!outcome.timedOut && !outcome.aborted && returnCode < -1) {
+    error = `The action's process was killed by ${signalName(-returnCode)}, which Squall did not send.`;
   }
   if (info.sudoPassword && BAD_SUDO_PASSWORD.test(stderrText)) {
     const user = SUDO_PROMPT_USER.exec(stderrText)?.[1] ?? 'unknown';
@@ -58,9 +61,15 @@ function shellStatus(outcome: ProcessOutcome, returnCode: number, abortReason: u
   if (outcome.aborted) return abortStatus(abortReason);
   if (outcome.timedOut) return 'timeout';
   if (returnCode === 0) return 'succeeded';
-  // StackStorm treats a SIGTERM from outside (e.g. a runner shutting down) as abandoned work.
-  if (returnCode === SIGTERM_RETURN_CODE) return 'abandoned';
+  // A process killed by a signal Squall did not send (an operator's kill, the OOM killer) died
+  // from outside: its work is abandoned, not failed. StackStorm does this for SIGTERM only.
+  if (returnCode < -1) return 'abandoned';
   return 'failed';
+}
+
+function signalName(signo: number): string {
+  const name = Object.entries(constants.signals).find(([, n]) => n === signo)?.[0];
+  return name ?? `signal ${signo}`;
 }
 
 /**

@@ -23,7 +23,7 @@ WHERE status IN (SELECT value FROM json_each(?)) ORDER BY start_ts, id`;
  * with it): one index seek per distinct value instead of reading every row, which matters with
  * millions of executions and a handful of values. The NULL probe is one seek in the same index.
  */
-function distinctSql(column: DistinctColumn): string {
+export function distinctSql(column: DistinctColumn): string {
   const c = `"${column}"`;
   return `WITH RECURSIVE v(x) AS (
   SELECT min(${c}) FROM executions WHERE ${c} IS NOT NULL
@@ -31,7 +31,7 @@ function distinctSql(column: DistinctColumn): string {
   SELECT (SELECT min(${c}) FROM executions WHERE ${c} > v.x) FROM v WHERE v.x IS NOT NULL
 ) SELECT x FROM v WHERE x IS NOT NULL`;
 }
-const hasNullSql = (column: DistinctColumn) =>
+export const hasNullSql = (column: DistinctColumn) =>
   `SELECT EXISTS (SELECT 1 FROM executions WHERE "${column}" IS NULL)`;
 
 const DISTINCT_COLUMNS: ReadonlySet<string> = new Set<DistinctColumn>([
