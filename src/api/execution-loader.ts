@@ -51,6 +51,8 @@ export interface LoadOptions {
   webUiBaseUrl: string;
   /** Ids whose result must not be loaded (over `max_result_size`). */
   skipResultOf?: ReadonlySet<string>;
+  /** The records were just created by this request: no children, and no result beyond the request's. */
+  fresh?: boolean;
 }
 
 export async function loadExecutionViews(
@@ -64,8 +66,8 @@ export async function loadExecutionViews(
   const snapshotIds = records.flatMap((r) => [r.actionSnapshotId, r.runnerSnapshotId]);
   const [snapshots, children, results] = await Promise.all([
     engine.snapshots(snapshotIds),
-    wants('children') ? engine.childrenOf(ids) : Promise.resolve(new Map<string, string[]>()),
-    wants('result')
+    wants('children') && !options.fresh ? engine.childrenOf(ids) : Promise.resolve(new Map<string, string[]>()),
+    wants('result') && (!options.fresh || records.some((r) => r.resultSize > 0))
       ? engine.getResults(options.skipResultOf ? ids.filter((id) => !options.skipResultOf?.has(id)) : ids)
       : Promise.resolve(new Map<string, string>()),
   ]);

@@ -2,18 +2,14 @@
  * The runner types this process knows, with the id of each one's stored snapshot (what new
  * executions embed as `runner`).
  */
-import { createHash } from 'node:crypto';
 import type { JsonObject, RunnerType } from '../domain/types.ts';
+import { snapshotIdOf } from '../store/snapshot-id.ts';
 import type { Store } from '../store/store.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
 
 export interface RegisteredRunnerType {
   runnerType: RunnerType;
   snapshotId: string;
-}
-
-export function snapshotIdOf(doc: JsonObject): string {
-  return createHash('sha1').update(JSON.stringify(doc)).digest('hex').slice(0, 24);
 }
 
 export class RunnerTypeRegistry {

@@ -50,6 +50,7 @@ export function registerExecutionWriteRoutes(app: FastifyInstance, base: string,
       fields: undefined,
       mask: !q.show_secrets,
       webUiBaseUrl: ctx.webUiBaseUrl,
+      fresh: true,
     });
     return reply.code(201).send(doc);
   });

@@ -72,6 +72,8 @@ export function prepareCatalog(db: Database.Database): Catalog {
   );
   const countActions = db.prepare<ActionFilterParams, number>(COUNT_ACTIONS_SQL).pluck();
 
+  // A transaction (a savepoint inside the store's group commit): the ref lookup, the snapshot and
+  // the action row go in together.
   const saveAction = db.transaction((given: Action): StoredAction => {
     // Re-registering a ref keeps the id clients already know.
     const id = actionIdByRef.get(given.ref) ?? given.id;
@@ -88,7 +90,7 @@ export function prepareCatalog(db: Database.Database): Catalog {
       const row = getPack.get(ref);
       return row && { ref: row.ref, path: row.path, metadata: JSON.parse(row.metadata) as JsonObject };
     },
-    saveAction: (action) => saveAction.immediate(action),
+    saveAction: (action) => saveAction(action),
     // Refs always contain a dot, so they can never be mistaken for an id.
     getAction: (refOrId) => toStored(isId(refOrId) ? actionById.get(refOrId) : actionByRef.get(refOrId)),
     listActions(filter, page) {

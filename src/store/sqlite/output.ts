@@ -20,7 +20,7 @@ export interface OutputStore {
 export function prepareOutput(db: Database.Database): OutputStore {
   const insert = db.prepare<[string, number, string, string]>(APPEND_SQL);
   const list = db.prepare<{ id: string; type: string | null }, OutputChunk>(LIST_SQL);
-  // One transaction per batch: one fsync-free WAL commit instead of one per chunk.
+  // A transaction (a savepoint inside the store's group commit): a batch is stored whole or not at all.
   const append = db.transaction((chunks: readonly NewOutputChunk[]) => {
     for (const c of chunks) insert.run(c.executionId, c.timestamp, c.outputType, c.data);
   });
