@@ -37,7 +37,16 @@ export async function startSquall(dataDir: string): Promise<Squall> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'main.ts'), 'serve', '--port', String(port), '--data-dir', dataDir],
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, '..', 'src', 'main.ts'),
+      'serve',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SQUALL_LOG_LEVEL: 'warn' } },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -125,7 +134,9 @@ export async function seedHistory(
       );
     }
     const seconds = (performance.now() - started) / 1000;
-    const total = (await store.listExecutions({ where: [], orderBy: [], limit: 1, offset: 0, countTotal: true })).total;
+    const total = (
+      await store.listExecutions({ where: [], orderBy: [], limit: 1, offset: 0, countTotal: true })
+    ).total;
     return { count, seconds, total };
   } finally {
     await store.close();

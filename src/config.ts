@@ -30,7 +30,8 @@ interface OptionSpec {
 
 const text = (raw: string): string => raw;
 const positiveInt = (raw: string, name: string): number => {
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  if (!/^\d+$/.test(raw) || Number(raw) < 1)
+    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
   return Number(raw);
 };
 const nonNegativeInt = (raw: string, name: string): number => {
@@ -71,7 +72,10 @@ Options (each also settable through the environment variable shown):
 `;
 
 /** Parses `serve` options; flags win over the environment, which wins over defaults. */
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Config {
+export function loadConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Config {
   const raw = new Map<OptionName, string>();
   for (const [name, spec] of Object.entries(OPTIONS) as [OptionName, OptionSpec][]) {
     const value = env[spec.env];
@@ -79,7 +83,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const entry = (Object.entries(OPTIONS) as [OptionName, OptionSpec][]).find(([, s]) => s.flag === flag);
     if (!entry) throw new ConfigError(`unknown option "${arg}"\n\n${USAGE}`);
     const value = inline ?? argv[++i];

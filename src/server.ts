@@ -37,9 +37,10 @@ export interface ServerEnvironment {
 export async function startServer(config: Config, environment: ServerEnvironment): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true });
   const store = openSqliteStore({ path: join(config.dataDir, 'squall.db') });
-  let app: FastifyInstance | undefined;
+  // The engine reports through the API's logger, which exists only once the API is built.
+  const logTo: { app?: FastifyInstance } = {};
   const onError = (error: unknown, context: string): void => {
-    if (app) app.log.error({ err: error }, context);
+    if (logTo.app) logTo.app.log.error({ err: error }, context);
     else console.error(context, error);
   };
   const engine = await Engine.create(
@@ -51,7 +52,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
       onError,
     },
   );
-  app = buildApi({
+  const app = buildApi({
     engine,
     webUiBaseUrl: config.webUiBaseUrl,
     systemUser: SYSTEM_USER,
@@ -59,6 +60,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
     logLevel: config.logLevel,
     allowOrigins: ['http://127.0.0.1:3000', 'http://localhost:8080', 'http://127.0.0.1:8080'],
   });
+  logTo.app = app;
   const packs = await registerPacks(store, [BUILTIN_PACKS, ...config.packsPaths], (name) =>
     engine.runnerTypes.byNameOrId(name),
   );
@@ -73,7 +75,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
   const port = typeof address === 'object' && address ? address.port : config.port;
   const server = app;
   return {
-    app: server,
+    app,
     engine,
     store,
     url: `http://${config.host}:${port}`,

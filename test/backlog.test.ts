@@ -16,7 +16,11 @@ afterAll(async () => {
 const TOTAL = 20_000;
 
 async function count(query: string): Promise<number> {
-  return Number((await squall.api(`/api/v1/executions?limit=1&include_attributes=id&${query}`)).headers.get('x-total-count'));
+  return Number(
+    (await squall.api(`/api/v1/executions?limit=1&include_attributes=id&${query}`)).headers.get(
+      'x-total-count',
+    ),
+  );
 }
 
 describe('a backlog of 20,000 executions', () => {
@@ -26,7 +30,10 @@ describe('a backlog of 20,000 executions', () => {
       Array.from({ length: 16 }, async () => {
         while (next < TOTAL) {
           next++;
-          const res = await squall.api('/api/v1/executions', { method: 'POST', json: { action: 'core.noop' } });
+          const res = await squall.api('/api/v1/executions', {
+            method: 'POST',
+            json: { action: 'core.noop' },
+          });
           expect(res.status).toBe(201);
           await res.arrayBuffer();
         }

@@ -46,7 +46,9 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
   child.stdout?.on('data', (d: Buffer) => (logs += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (logs += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const port = args.includes('--port') ? Number(args[args.indexOf('--port') + 1]) : Number(env['SQUALL_PORT']);
+  const port = args.includes('--port')
+    ? Number(args[args.indexOf('--port') + 1])
+    : Number(env['SQUALL_PORT']);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -63,7 +65,11 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
 }
 
 async function post(url: string, body: unknown): Promise<Record<string, any>> {
-  const res = await fetch(`${url}/api/v1/executions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/api/v1/executions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as Record<string, any>;
 }
@@ -99,14 +105,24 @@ describe('squall serve', () => {
     expect(done.result.stdout).toBe('args: --loud Ada !');
     // The broken action is reported and skipped; the rest of the pack loads.
     expect(s.logs()).toContain('no-such-runner');
-    const line = s.logs().split('\n').find((l) => l.includes('"method":"POST"') && l.includes('"url":"/api/v1/executions"'));
-    expect(line && JSON.parse(line)).toMatchObject({ msg: 'incoming request', req: { method: 'POST', url: '/api/v1/executions' } });
+    const line = s
+      .logs()
+      .split('\n')
+      .find((l) => l.includes('"method":"POST"') && l.includes('"url":"/api/v1/executions"'));
+    expect(line && JSON.parse(line)).toMatchObject({
+      msg: 'incoming request',
+      req: { method: 'POST', url: '/api/v1/executions' },
+    });
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
   });
 
   it('rejects bad options with a clear message', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve', '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve', '--port', 'abc'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise((resolve) => child.on('exit', resolve));
@@ -144,7 +160,13 @@ describe('squall serve', () => {
     expect(abandoned.status).toBe('abandoned');
     expect(abandoned.end_timestamp).toBeDefined();
     const ran = await waitStatus(again.url, delayed.id, ['succeeded']);
-    expect(ran.log.map((e: { status: string }) => e.status)).toEqual(['requested', 'delayed', 'scheduled', 'running', 'succeeded']);
+    expect(ran.log.map((e: { status: string }) => e.status)).toEqual([
+      'requested',
+      'delayed',
+      'scheduled',
+      'running',
+      'succeeded',
+    ]);
     again.child.kill('SIGTERM');
     await again.exited;
   });
@@ -155,7 +177,8 @@ describe('squall serve', () => {
     const s = await serve(['--port', String(port), '--data-dir', dataDir, '--runner-pool-size', '1']);
     const first = await post(s.url, { action: 'core.local', parameters: { cmd: 'sleep 20' } });
     const queued = [];
-    for (let i = 0; i < 4; i++) queued.push(await post(s.url, { action: 'core.local', parameters: { cmd: `echo queued-${i}` } }));
+    for (let i = 0; i < 4; i++)
+      queued.push(await post(s.url, { action: 'core.local', parameters: { cmd: `echo queued-${i}` } }));
     await waitStatus(s.url, first.id, ['running']);
     s.child.kill('SIGKILL');
     await s.exited;

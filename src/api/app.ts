@@ -102,7 +102,12 @@ export function buildApi(options: ApiOptions): FastifyInstance {
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const fastifyStatus = (error as { statusCode?: unknown }).statusCode;
-  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500 && !(error instanceof SquallError)) {
+  if (
+    typeof fastifyStatus === 'number' &&
+    fastifyStatus >= 400 &&
+    fastifyStatus < 500 &&
+    !(error instanceof SquallError)
+  ) {
     // Framework-level refusals (body too large, bad media type…) keep their status.
     return reply.code(fastifyStatus).send({ faultstring: (error as Error).message });
   }
@@ -110,4 +115,3 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
   if (mapped.unexpected) request.log.error({ err: error }, 'request failed');
   return reply.code(mapped.status).send(mapped.body);
 }
-

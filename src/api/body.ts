@@ -7,7 +7,8 @@ import { ValidationError } from '../domain/errors.ts';
 import type { Json } from '../domain/types.ts';
 
 export function parseBody(request: FastifyRequest): Json {
-  const contentType = (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
+  const contentType =
+    (request.headers['content-type'] ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
   const raw = typeof request.body === 'string' ? request.body : '';
   if (contentType !== 'application/json' && contentType !== '') {
     throw new ValidationError(`Failed to parse request body: Unsupported Content-Type: "${contentType}"`);

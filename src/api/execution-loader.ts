@@ -21,13 +21,17 @@ export function fieldsExcluding(exclude: readonly string[] | undefined): Set<str
   const wanted = (exclude ?? []).filter((f) => f !== '');
   if (wanted.length === 0) return undefined;
   for (const field of wanted) {
-    if (!EXCLUDABLE.has(field)) throw new ValidationError(`Invalid or unsupported exclude attribute specified: ${field}`);
+    if (!EXCLUDABLE.has(field))
+      throw new ValidationError(`Invalid or unsupported exclude attribute specified: ${field}`);
   }
   return new Set(EXECUTION_FIELDS.filter((f) => !wanted.includes(f)));
 }
 
 /** Checks `include_attributes` (dotted paths allowed) and returns the top-level fields they name. */
-export function fieldsIncluding(include: readonly string[] | undefined, style: 'list' | 'one'): Set<string> | undefined {
+export function fieldsIncluding(
+  include: readonly string[] | undefined,
+  style: 'list' | 'one',
+): Set<string> | undefined {
   const wanted = (include ?? []).filter((f) => f !== '');
   if (wanted.length === 0) return undefined;
   const fields = new Set<string>(['id']);
@@ -66,7 +70,9 @@ export async function loadExecutionViews(
   const snapshotIds = records.flatMap((r) => [r.actionSnapshotId, r.runnerSnapshotId]);
   const [snapshots, children, results] = await Promise.all([
     engine.snapshots(snapshotIds),
-    wants('children') && !options.fresh ? engine.childrenOf(ids) : Promise.resolve(new Map<string, string[]>()),
+    wants('children') && !options.fresh
+      ? engine.childrenOf(ids)
+      : Promise.resolve(new Map<string, string[]>()),
     wants('result') && (!options.fresh || records.some((r) => r.resultSize > 0))
       ? engine.getResults(options.skipResultOf ? ids.filter((id) => !options.skipResultOf?.has(id)) : ids)
       : Promise.resolve(new Map<string, string>()),
@@ -81,7 +87,11 @@ export async function loadExecutionViews(
         ...(resultText === undefined ? {} : { result: JSON.parse(resultText) as Json }),
         children: children.get(record.id) ?? [],
       },
-      { mask: options.mask, webUiBaseUrl: options.webUiBaseUrl, ...(options.fields ? { fields: options.fields } : {}) },
+      {
+        mask: options.mask,
+        webUiBaseUrl: options.webUiBaseUrl,
+        ...(options.fields ? { fields: options.fields } : {}),
+      },
     );
   });
 }

@@ -61,7 +61,9 @@ function isFalsy(value: Json | undefined): boolean {
 
 function specsOf(doc: JsonObject | undefined, key: string): ParameterSpecs {
   const value = doc?.[key];
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as ParameterSpecs) : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as ParameterSpecs)
+    : {};
 }
 
 function outputSchemaOf(doc: JsonObject | undefined): JsonObject {
@@ -71,7 +73,8 @@ function outputSchemaOf(doc: JsonObject | undefined): JsonObject {
 
 export function executionView(parts: ExecutionParts, options: ViewOptions): JsonObject {
   const { record, action, runner } = parts;
-  const want = (field: ExecutionField): boolean => !options.fields || field === 'id' || options.fields.has(field);
+  const want = (field: ExecutionField): boolean =>
+    !options.fields || field === 'id' || options.fields.has(field);
   let parameters: JsonObject = record.parameters;
   if (options.mask && (want('parameters') || want('liveaction'))) {
     parameters = maskParameters(
@@ -98,7 +101,9 @@ export function executionView(parts: ExecutionParts, options: ViewOptions): Json
   }));
   set('status', () => record.status);
   set('start_timestamp', () => formatTimestamp(record.startTimestamp));
-  set('end_timestamp', () => (record.endTimestamp === null ? undefined : formatTimestamp(record.endTimestamp)));
+  set('end_timestamp', () =>
+    record.endTimestamp === null ? undefined : formatTimestamp(record.endTimestamp),
+  );
   set('elapsed_seconds', () =>
     record.endTimestamp === null ? undefined : (record.endTimestamp - record.startTimestamp) / 1_000_000,
   );
@@ -108,14 +113,21 @@ export function executionView(parts: ExecutionParts, options: ViewOptions): Json
   set('result', () => {
     if (parts.result === undefined || !options.mask) return parts.result;
     const outputKey = runner?.['output_key'];
-    return maskResult(parts.result, typeof outputKey === 'string' ? outputKey : undefined, outputSchemaOf(action), {
-      runnerName: record.runnerName,
-    });
+    return maskResult(
+      parts.result,
+      typeof outputKey === 'string' ? outputKey : undefined,
+      outputSchemaOf(action),
+      {
+        runnerName: record.runnerName,
+      },
+    );
   });
   set('result_size', () => record.resultSize);
   set('parent', () => record.parentId ?? undefined);
   set('children', () => (parts.children ? [...parts.children] : undefined));
-  set('log', () => record.log.map((entry) => ({ timestamp: formatTimestamp(entry.timestamp), status: entry.status })));
+  set('log', () =>
+    record.log.map((entry) => ({ timestamp: formatTimestamp(entry.timestamp), status: entry.status })),
+  );
   set('delay', () => record.delay);
   set('rule', () => record.triggerRefs.rule);
   set('trigger', () => record.triggerRefs.trigger);

@@ -4,7 +4,13 @@
  * and limit rules (spec §2.1).
  */
 import { ValidationError } from '../domain/errors.ts';
-import type { Condition, ExecutionColumn, ExecutionQuery, FieldRef, SortKey } from '../domain/execution-query.ts';
+import type {
+  Condition,
+  ExecutionColumn,
+  ExecutionQuery,
+  FieldRef,
+  SortKey,
+} from '../domain/execution-query.ts';
 import { isId } from '../domain/ids.ts';
 import { parseTimestamp } from '../domain/time.ts';
 
@@ -72,7 +78,8 @@ function conditionFor(field: FieldRef, value: string, sort: SortKey[]): Conditio
     }
     return { field, op: 'gte', value: Math.min(from, to) };
   }
-  if (field.kind === 'column' && TIMESTAMP_COLUMNS.has(field.column)) return { field, op: 'eq', value: micros(value) };
+  if (field.kind === 'column' && TIMESTAMP_COLUMNS.has(field.column))
+    return { field, op: 'eq', value: micros(value) };
   return { field, op: 'eq', value };
 }
 
@@ -83,7 +90,24 @@ function rangeEnd(field: FieldRef, value: string): Condition | undefined {
   return { field, op: 'lte', value: Math.max(micros(a), micros(b)) };
 }
 
-const KNOWN_HEADS = new Set(['action', 'runner', 'liveaction', 'context', 'parameters', 'rule', 'trigger', 'trigger_type', 'trigger_instance', 'result', 'result_size', 'children', 'log', 'delay', 'web_url', 'elapsed_seconds']);
+const KNOWN_HEADS = new Set([
+  'action',
+  'runner',
+  'liveaction',
+  'context',
+  'parameters',
+  'rule',
+  'trigger',
+  'trigger_type',
+  'trigger_instance',
+  'result',
+  'result_size',
+  'children',
+  'log',
+  'delay',
+  'web_url',
+  'elapsed_seconds',
+]);
 
 /** Resolves an advanced-filter path (`context.user`, `action.pack`, …) to where it is stored. */
 export function resolvePath(path: string): FieldRef {
@@ -149,7 +173,9 @@ export function compileListQuery(params: ListParams): ExecutionQuery {
       const values = raw.filter((v) => v !== '');
       for (const v of values) {
         if (!isId(v)) {
-          throw new ValidationError(`'${v}' is not a valid ObjectId, it must be a 12-byte input or a 24-character hex string`);
+          throw new ValidationError(
+            `'${v}' is not a valid ObjectId, it must be a 12-byte input or a 24-character hex string`,
+          );
         }
       }
       byField.set(col, [{ field: column(col), op: 'in', values }]);
@@ -168,8 +194,10 @@ export function compileListQuery(params: ListParams): ExecutionQuery {
     }
   }
   for (const conditions of byField.values()) where.push(...conditions);
-  if (params.timestampGt) where.push({ field: column('start_ts'), op: 'gt', value: micros(params.timestampGt) });
-  if (params.timestampLt) where.push({ field: column('start_ts'), op: 'lt', value: micros(params.timestampLt) });
+  if (params.timestampGt)
+    where.push({ field: column('start_ts'), op: 'gt', value: micros(params.timestampGt) });
+  if (params.timestampLt)
+    where.push({ field: column('start_ts'), op: 'lt', value: micros(params.timestampLt) });
 
   const explicit: SortKey[] = [];
   for (const key of (params.sort ?? '').split(',')) {
@@ -183,13 +211,15 @@ export function compileListQuery(params: ListParams): ExecutionQuery {
   if (explicit.length > 0) orderBy = explicit;
   else if (sort.length > 0) orderBy = [...sort, { column: 'action_ref', descending: false }];
   else {
-    const ascending = !(params.timestampLt || params.sortDesc) && Boolean(params.timestampGt || params.sortAsc);
+    const ascending =
+      !(params.timestampLt || params.sortDesc) && Boolean(params.timestampGt || params.sortAsc);
     orderBy = [
       { column: 'start_ts', descending: !ascending },
       { column: 'action_ref', descending: false },
     ];
   }
   // A final tie-break keeps pages stable when timestamps collide.
-  if (!orderBy.some((k) => k.column === 'id')) orderBy.push({ column: 'id', descending: orderBy[0]?.descending ?? true });
+  if (!orderBy.some((k) => k.column === 'id'))
+    orderBy.push({ column: 'id', descending: orderBy[0]?.descending ?? true });
   return { where, orderBy, limit: params.limit, offset: params.offset, countTotal: true };
 }

@@ -54,7 +54,10 @@ export function coerce(name: string, decl: ParamDecl, raw: string): string | num
   }
 }
 
-export function parseParams<T extends ParamDecls>(decls: T, query: Readonly<Record<string, string>>): ParsedParams<T> {
+export function parseParams<T extends ParamDecls>(
+  decls: T,
+  query: Readonly<Record<string, string>>,
+): ParsedParams<T> {
   const out: Record<string, unknown> = {};
   for (const [name, decl] of Object.entries(decls)) {
     const raw = query[name];

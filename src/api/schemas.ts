@@ -6,7 +6,8 @@
 import { ALL_STATUSES } from '../domain/status.ts';
 import type { JsonObject } from '../domain/types.ts';
 
-const TIMESTAMP_PATTERN = '^\\d{4}\\-\\d{2}\\-\\d{2}(\\s|T)\\d{2}:\\d{2}:\\d{2}(\\.\\d{3,6})?(Z|\\+00|\\+0000|\\+00:00)$';
+const TIMESTAMP_PATTERN =
+  '^\\d{4}\\-\\d{2}\\-\\d{2}(\\s|T)\\d{2}:\\d{2}:\\d{2}(\\.\\d{3,6})?(Z|\\+00|\\+0000|\\+00:00)$';
 
 const notificationProperty: JsonObject = {
   type: 'object',

@@ -20,4 +20,3 @@ const ID_PATTERN = /^[0-9a-f]{24}$/;
 export function isId(value: string): boolean {
   return ID_PATTERN.test(value);
 }
-

@@ -18,7 +18,8 @@ export function formatTimestamp(micros: number): string {
   return `${iso.slice(0, 19)}.${frac}Z`;
 }
 
-const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})(?:\s|T)(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3,6}))?(?:Z|\+00|\+0000|\+00:00)$/;
+const ISO_UTC =
+  /^(\d{4})-(\d{2})-(\d{2})(?:\s|T)(\d{2}):(\d{2}):(\d{2})(?:\.(\d{3,6}))?(?:Z|\+00|\+0000|\+00:00)$/;
 
 /** Parses StackStorm's accepted ISO-8601 UTC forms; undefined when the text does not match. */
 export function parseTimestamp(text: string): number | undefined {

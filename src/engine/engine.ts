@@ -45,7 +45,13 @@ export class Engine {
   readonly #dispatcher: Dispatcher;
   readonly #output: OutputWriter;
 
-  private constructor(deps: EngineDeps, options: EngineOptions, registry: RunnerTypeRegistry, snapshots: SnapshotCache, bus: EventBus) {
+  private constructor(
+    deps: EngineDeps,
+    options: EngineOptions,
+    registry: RunnerTypeRegistry,
+    snapshots: SnapshotCache,
+    bus: EventBus,
+  ) {
     this.#store = deps.store;
     this.bus = bus;
     this.#snapshots = snapshots;
@@ -63,8 +69,20 @@ export class Engine {
       (error) => options.onError(error, 'storing output failed'),
     );
     this.#dispatcher = new Dispatcher(
-      { store: deps.store, bus, snapshots, runners: deps.runners, output: this.#output, onError: options.onError },
-      { poolSize: options.runnerPoolSize, owner: options.owner, apiUrl: options.apiUrl, pollIntervalMs: 2000 },
+      {
+        store: deps.store,
+        bus,
+        snapshots,
+        runners: deps.runners,
+        output: this.#output,
+        onError: options.onError,
+      },
+      {
+        poolSize: options.runnerPoolSize,
+        owner: options.owner,
+        apiUrl: options.apiUrl,
+        pollIntervalMs: 2000,
+      },
     );
     this.control = new ExecutionControl({
       store: deps.store,
@@ -73,7 +91,7 @@ export class Engine {
       stopRun: (id, reason) => this.#dispatcher.stop(id, reason),
     });
     bus.subscribe((event) => {
-      if (event.type === 'execution.created') this.#dispatcher.wake();
+      if (event.type === 'execution.created') this.#dispatcher.notifyCreated(event.record.delay > 0);
     });
   }
 
@@ -86,7 +104,9 @@ export class Engine {
 
   /** Recovers what a previous process left in flight, then starts taking work. */
   async start(): Promise<RecoveryReport> {
-    const report = await recoverInterrupted(this.#store, (record) => this.bus.emit({ type: 'execution.updated', record }));
+    const report = await recoverInterrupted(this.#store, (record) =>
+      this.bus.emit({ type: 'execution.updated', record }),
+    );
     this.#dispatcher.start();
     return report;
   }

@@ -14,22 +14,46 @@ export interface RecoveryReport {
   canceled: number;
 }
 
-export async function recoverInterrupted(store: Store, onUpdate: (record: ExecutionRecord) => void): Promise<RecoveryReport> {
+export async function recoverInterrupted(
+  store: Store,
+  onUpdate: (record: ExecutionRecord) => void,
+): Promise<RecoveryReport> {
   const report: RecoveryReport = { requeued: 0, abandoned: 0, canceled: 0 };
   for (const record of await store.listByStatus(['scheduled', 'running', 'canceling'])) {
     const at = nowMicros();
     let updated: ExecutionRecord | undefined;
     if (record.status === 'scheduled') {
-      updated = await store.transition({ id: record.id, from: ['scheduled'], to: 'requested', at, owner: null });
+      updated = await store.transition({
+        id: record.id,
+        from: ['scheduled'],
+        to: 'requested',
+        at,
+        owner: null,
+      });
       if (updated) report.requeued++;
     } else if (record.status === 'running') {
       const result = serializeResult({
         error: 'Squall stopped while this action was running; its outcome is unknown.',
       });
-      updated = await store.transition({ id: record.id, from: ['running'], to: 'abandoned', at, endTimestamp: at, result, owner: null });
+      updated = await store.transition({
+        id: record.id,
+        from: ['running'],
+        to: 'abandoned',
+        at,
+        endTimestamp: at,
+        result,
+        owner: null,
+      });
       if (updated) report.abandoned++;
     } else {
-      updated = await store.transition({ id: record.id, from: ['canceling'], to: 'canceled', at, endTimestamp: at, owner: null });
+      updated = await store.transition({
+        id: record.id,
+        from: ['canceling'],
+        to: 'canceled',
+        at,
+        endTimestamp: at,
+        owner: null,
+      });
       if (updated) report.canceled++;
     }
     if (updated) onUpdate(updated);

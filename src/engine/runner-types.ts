@@ -25,7 +25,11 @@ export class RunnerTypeRegistry {
     this.all = entries.map((e) => e.runnerType);
   }
 
-  static async register(store: Store, cache: SnapshotCache, runnerTypes: readonly RunnerType[]): Promise<RunnerTypeRegistry> {
+  static async register(
+    store: Store,
+    cache: SnapshotCache,
+    runnerTypes: readonly RunnerType[],
+  ): Promise<RunnerTypeRegistry> {
     const entries: RegisteredRunnerType[] = [];
     for (const runnerType of runnerTypes) {
       const doc = runnerType as unknown as JsonObject;

@@ -15,7 +15,17 @@ describe('/api/v1/actions', () => {
     expect(res.status).toBe(200);
     const actions = (await res.json()) as Record<string, any>[];
     const refs = actions.map((a) => a.ref);
-    for (const ref of ['core.local', 'core.local_sudo', 'core.echo', 'core.error', 'core.http', 'core.noop', 'core.remote', 'core.sendmail', 'core.uuid']) {
+    for (const ref of [
+      'core.local',
+      'core.local_sudo',
+      'core.echo',
+      'core.error',
+      'core.http',
+      'core.noop',
+      'core.remote',
+      'core.sendmail',
+      'core.uuid',
+    ]) {
       expect(refs).toContain(ref);
     }
     const local = actions.find((a) => a.ref === 'core.local');
@@ -34,25 +44,42 @@ describe('/api/v1/actions', () => {
   });
 
   it('answers the st2 CLI list and get requests', async () => {
-    const list = (await (await squall.api('/api/v1/actions?include_attributes=ref,pack,description')).json()) as Record<string, unknown>[];
+    const list = (await (
+      await squall.api('/api/v1/actions?include_attributes=ref,pack,description')
+    ).json()) as Record<string, unknown>[];
     expect(Object.keys(list[0] ?? {}).sort()).toEqual(['description', 'id', 'pack', 'ref']);
     const byRef = (await (await squall.api('/api/v1/actions/core.local')).json()) as { id: string };
     const byId = (await (await squall.api(`/api/v1/actions/${byRef.id}`)).json()) as { ref: string };
     expect(byId.ref).toBe('core.local');
     const missing = await squall.api('/api/v1/actions/core.nope');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ faultstring: 'Resource with a reference or id "core.nope" not found' });
+    expect(await missing.json()).toEqual({
+      faultstring: 'Resource with a reference or id "core.nope" not found',
+    });
   });
 
   it('creates, updates, runs and deletes an action', async () => {
     const created = await squall.api('/api/v1/actions', {
       method: 'POST',
-      json: { name: 'hello', pack: 'demo', runner_type: 'local-shell-cmd', parameters: { cmd: { default: 'echo {{ who }}' }, who: { type: 'string', default: 'world' } } },
+      json: {
+        name: 'hello',
+        pack: 'demo',
+        runner_type: 'local-shell-cmd',
+        parameters: { cmd: { default: 'echo {{ who }}' }, who: { type: 'string', default: 'world' } },
+      },
     });
     expect(created.status).toBe(201);
     const action = (await created.json()) as Record<string, any>;
-    expect(action).toMatchObject({ ref: 'demo.hello', uid: 'action:demo:hello', enabled: true, entry_point: '' });
-    const dup = await squall.api('/api/v1/actions', { method: 'POST', json: { name: 'hello', pack: 'demo', runner_type: 'noop' } });
+    expect(action).toMatchObject({
+      ref: 'demo.hello',
+      uid: 'action:demo:hello',
+      enabled: true,
+      entry_point: '',
+    });
+    const dup = await squall.api('/api/v1/actions', {
+      method: 'POST',
+      json: { name: 'hello', pack: 'demo', runner_type: 'noop' },
+    });
     expect(dup.status).toBe(409);
 
     const run = await squall.api('/api/v1/executions', { method: 'POST', json: { action: 'demo.hello' } });
@@ -66,8 +93,13 @@ describe('/api/v1/actions', () => {
     });
     expect(updated.status).toBe(200);
     expect(((await updated.json()) as Record<string, unknown>)['id']).toBe(action.id);
-    const disabled = await squall.api('/api/v1/executions', { method: 'POST', json: { action: 'demo.hello' } });
-    expect(await disabled.json()).toEqual({ faultstring: 'Unable to execute. Action "demo.hello" is disabled.' });
+    const disabled = await squall.api('/api/v1/executions', {
+      method: 'POST',
+      json: { action: 'demo.hello' },
+    });
+    expect(await disabled.json()).toEqual({
+      faultstring: 'Unable to execute. Action "demo.hello" is disabled.',
+    });
 
     // The old execution keeps the action as it was when it ran.
     const old = (await (await squall.api(`/api/v1/executions/${exec.id}`)).json()) as Record<string, any>;
@@ -80,7 +112,12 @@ describe('/api/v1/actions', () => {
   it('refuses to override runner parameter attributes other than the allowed ones', async () => {
     const res = await squall.api('/api/v1/actions', {
       method: 'POST',
-      json: { name: 'bad', pack: 'demo', runner_type: 'local-shell-cmd', parameters: { timeout: { type: 'string' } } },
+      json: {
+        name: 'bad',
+        pack: 'demo',
+        runner_type: 'local-shell-cmd',
+        parameters: { timeout: { type: 'string' } },
+      },
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { faultstring: string }).faultstring).toBe(
@@ -93,7 +130,22 @@ describe('/api/v1/runnertypes', () => {
   it('lists every StackStorm runner type', async () => {
     const all = (await (await squall.api('/api/v1/runnertypes?limit=-1')).json()) as Record<string, any>[];
     const names = all.map((r) => r.name).sort();
-    for (const name of ['noop', 'local-shell-cmd', 'local-shell-script', 'remote-shell-cmd', 'remote-shell-script', 'http-request', 'python-script', 'action-chain', 'orquesta', 'announcement', 'inquirer', 'winrm-cmd', 'winrm-ps-cmd', 'winrm-ps-script']) {
+    for (const name of [
+      'noop',
+      'local-shell-cmd',
+      'local-shell-script',
+      'remote-shell-cmd',
+      'remote-shell-script',
+      'http-request',
+      'python-script',
+      'action-chain',
+      'orquesta',
+      'announcement',
+      'inquirer',
+      'winrm-cmd',
+      'winrm-ps-cmd',
+      'winrm-ps-script',
+    ]) {
       expect(names).toContain(name);
     }
   });

@@ -41,7 +41,10 @@ async function waitUntil(check: () => boolean, timeoutMs = 10_000): Promise<void
 describe('DELETE /api/v1/executions/{id} (cancel)', () => {
   it('cancels a running action and kills its whole process group', async () => {
     const pidFile = join(scratch, 'grandchild.pid');
-    const exec = await post({ action: 'core.local', parameters: { cmd: `sleep 60 & echo $! > ${pidFile}; wait` } });
+    const exec = await post({
+      action: 'core.local',
+      parameters: { cmd: `sleep 60 & echo $! > ${pidFile}; wait` },
+    });
     await squall.waitFor(exec.id, ['running']);
     await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
     const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
@@ -59,7 +62,13 @@ describe('DELETE /api/v1/executions/{id} (cancel)', () => {
     expect(done.result).toEqual({ message: 'Action canceled by user.', user: 'stanley' });
     expect(done.end_timestamp).toBeDefined();
     await waitUntil(() => !alive(grandchild));
-    expect(done.log.map((e: { status: string }) => e.status)).toEqual(['requested', 'scheduled', 'running', 'canceling', 'canceled']);
+    expect(done.log.map((e: { status: string }) => e.status)).toEqual([
+      'requested',
+      'scheduled',
+      'running',
+      'canceling',
+      'canceled',
+    ]);
   });
 
   it('cancels a delayed execution at once, and it never runs', async () => {
@@ -83,11 +92,15 @@ describe('DELETE /api/v1/executions/{id} (cancel)', () => {
     expect(await refused.json()).toEqual({ faultstring: 'Action cannot be canceled. State = succeeded.' });
 
     const delayed = await post({ action: 'core.noop', delay: 10_000 });
-    const first = (await (await squall.api(`/api/v1/executions/${delayed.id}`, { method: 'DELETE' })).json()) as Record<string, any>;
+    const first = (await (
+      await squall.api(`/api/v1/executions/${delayed.id}`, { method: 'DELETE' })
+    ).json()) as Record<string, any>;
     const second = await squall.api(`/api/v1/executions/${delayed.id}`, { method: 'DELETE' });
     expect(second.status).toBe(200);
     expect(await second.json()).toEqual(first);
-    expect((await squall.api('/api/v1/executions/000000000000000000000000', { method: 'DELETE' })).status).toBe(404);
+    expect(
+      (await squall.api('/api/v1/executions/000000000000000000000000', { method: 'DELETE' })).status,
+    ).toBe(404);
   });
 });
 
@@ -111,7 +124,10 @@ describe('PUT /api/v1/executions/{id}', () => {
     await squall.waitFor(exec.id, ['running']);
     await waitUntil(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
-    const res = await squall.api(`/api/v1/executions/${exec.id}`, { method: 'PUT', json: { status: 'succeeded', result: { done: 'outside' } } });
+    const res = await squall.api(`/api/v1/executions/${exec.id}`, {
+      method: 'PUT',
+      json: { status: 'succeeded', result: { done: 'outside' } },
+    });
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Record<string, any>;
     expect(doc.status).toBe('succeeded');
@@ -127,8 +143,11 @@ describe('PUT /api/v1/executions/{id}', () => {
   it('answers StackStorm errors', async () => {
     const done = await post({ action: 'core.noop' });
     await squall.waitFor(done.id);
-    const put = (id: string, json: unknown) => squall.api(`/api/v1/executions/${id}`, { method: 'PUT', json });
-    expect(await (await put(done.id, { status: 'failed' })).json()).toEqual({ faultstring: 'Execution is already in completed state.' });
+    const put = (id: string, json: unknown) =>
+      squall.api(`/api/v1/executions/${id}`, { method: 'PUT', json });
+    expect(await (await put(done.id, { status: 'failed' })).json()).toEqual({
+      faultstring: 'Execution is already in completed state.',
+    });
     expect(await (await put(done.id, {})).json()).toEqual({ faultstring: "'status' is a required property" });
     expect((await put(done.id, { status: 'married' })).status).toBe(400);
     expect(await (await put(done.id, { status: 'running', foo: 1 })).json()).toEqual({
@@ -161,7 +180,12 @@ describe('POST /api/v1/executions/{id}/re_run', () => {
     expect(again.context).toEqual({ 're-run': { ref: original.id }, user: 'stanley', pack: 'core' });
     expect(((await squall.waitFor(again.id)) as Record<string, any>).result.stdout).toBe('first');
 
-    const overridden = (await (await squall.api(`/api/v1/executions/${original.id}/re_run`, { method: 'POST', json: { parameters: { cmd: 'echo second' }, delay: 100, user: 'carol' } })).json()) as Record<string, any>;
+    const overridden = (await (
+      await squall.api(`/api/v1/executions/${original.id}/re_run`, {
+        method: 'POST',
+        json: { parameters: { cmd: 'echo second' }, delay: 100, user: 'carol' },
+      })
+    ).json()) as Record<string, any>;
     expect(overridden.parameters).toEqual({ cmd: 'echo second' });
     expect(overridden.delay).toBe(100);
     expect(overridden.context.user).toBe('carol');
@@ -170,12 +194,17 @@ describe('POST /api/v1/executions/{id}/re_run', () => {
 
   it('answers StackStorm errors', async () => {
     const original = await post({ action: 'core.noop' });
-    const rerun = (json: unknown, id = original.id) => squall.api(`/api/v1/executions/${id}/re_run`, { method: 'POST', json });
-    expect(await (await rerun({ tasks: ['a'] })).json()).toEqual({ faultstring: 'Task option is only supported for Orquesta workflows.' });
+    const rerun = (json: unknown, id = original.id) =>
+      squall.api(`/api/v1/executions/${id}/re_run`, { method: 'POST', json });
+    expect(await (await rerun({ tasks: ['a'] })).json()).toEqual({
+      faultstring: 'Task option is only supported for Orquesta workflows.',
+    });
     expect(await (await rerun({ tasks: ['a'], parameters: { x: 1 } })).json()).toEqual({
       faultstring: 'Parameters override is not supported when re-running task(s) for a workflow.',
     });
-    expect(await (await rerun({ tasks: ['a'], reset: ['b'] })).json()).toEqual({ faultstring: 'List of tasks to reset does not match the tasks to rerun.' });
+    expect(await (await rerun({ tasks: ['a'], reset: ['b'] })).json()).toEqual({
+      faultstring: 'List of tasks to reset does not match the tasks to rerun.',
+    });
     expect((await rerun({ delay: 'soon' })).status).toBe(400);
     expect((await rerun({}, '000000000000000000000000')).status).toBe(404);
     expect((await rerun({}, 'last')).status).toBe(404);

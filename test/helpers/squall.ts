@@ -34,15 +34,24 @@ export async function startTestSquall(overrides: Partial<Config> = {}): Promise<
     const { json, ...rest } = init;
     const headers = new Headers(rest.headers);
     if (json !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
-    return fetch(`${server.url}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+    return fetch(`${server.url}${path}`, {
+      ...rest,
+      headers,
+      ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+    });
   };
-  const waitFor: TestSquall['waitFor'] = async (id, statuses = ['succeeded', 'failed', 'timeout', 'abandoned', 'canceled'], timeoutMs = 20_000) => {
+  const waitFor: TestSquall['waitFor'] = async (
+    id,
+    statuses = ['succeeded', 'failed', 'timeout', 'abandoned', 'canceled'],
+    timeoutMs = 20_000,
+  ) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const res = await api(`/api/v1/executions/${id}`);
       const doc = (await res.json()) as Record<string, unknown>;
       if (statuses.includes(String(doc['status']))) return doc;
-      if (Date.now() > deadline) throw new Error(`execution ${id} still ${String(doc['status'])} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`execution ${id} still ${String(doc['status'])} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };

@@ -33,9 +33,12 @@ export function registerActionRoutes(app: FastifyInstance, base: string, ctx: Ro
   app.get(base, async (request, reply) => {
     const q = parseParams(LIST_PARAMS, request.query as Record<string, string>);
     if (q.offset < 0) throw new ValidationError(`Offset "${q.offset}" specified must be a positive number.`);
-    if (q.offset >= 2 ** 31) throw new ValidationError(`Offset "${q.offset}" specified is more than 32-bit int`);
+    if (q.offset >= 2 ** 31)
+      throw new ValidationError(`Offset "${q.offset}" specified is more than 32-bit int`);
     if (q.limit === 0 || q.limit < -1) {
-      throw new ValidationError(`Limit, "${q.limit}" specified, must be a positive number or -1 for full result set.`);
+      throw new ValidationError(
+        `Limit, "${q.limit}" specified, must be a positive number or -1 for full result set.`,
+      );
     }
     const limit = q.limit === -1 ? null : Math.min(q.limit, 2 ** 31 - 1);
     const page = await actions.list(

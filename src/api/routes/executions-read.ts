@@ -80,7 +80,8 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
     const exclude = q.exclude_attributes?.filter((f) => f !== '') ?? [];
     if (include.length > 0 && exclude.length > 0) throw new ValidationError(MUTUALLY_EXCLUSIVE_LIST);
     const fields = fieldsExcluding(exclude) ?? fieldsIncluding(include, 'list');
-    if (q.offset >= INT32) throw new ValidationError(`Offset "${q.offset}" specified is more than 32-bit int`);
+    if (q.offset >= INT32)
+      throw new ValidationError(`Offset "${q.offset}" specified is more than 32-bit int`);
     if (q.offset < 0) throw new ValidationError(`Offset "${q.offset}" specified must be a positive number.`);
     if (q.limit === 0) {
       throw new ValidationError('Limit, "0" specified, must be a positive number or -1 for full result set.');
@@ -88,7 +89,19 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
     if (q.limit <= -2) throw new ValidationError(`Limit, "${q.limit}" specified, must be a positive number.`);
     const limit = q.limit === -1 ? null : Math.min(q.limit, INT32 - 1);
     const filters: Partial<Record<FilterName, string | string[]>> = {};
-    for (const name of ['status', 'parent', 'trigger_type', 'trigger', 'trigger_instance', 'rule', 'action', 'runner', 'user', 'liveaction', 'timestamp'] as const) {
+    for (const name of [
+      'status',
+      'parent',
+      'trigger_type',
+      'trigger',
+      'trigger_instance',
+      'rule',
+      'action',
+      'runner',
+      'user',
+      'liveaction',
+      'timestamp',
+    ] as const) {
       const value = q[name];
       if (value !== undefined) filters[name] = value;
     }
@@ -124,7 +137,8 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
       if (!column) continue;
       const values = await engine.distinctValues(column);
       // StackStorm reports null only for the rule and trigger filters.
-      out[name] = column === 'rule_name' || column.startsWith('trigger') ? values : values.filter((v) => v !== null);
+      out[name] =
+        column === 'rule_name' || column.startsWith('trigger') ? values : values.filter((v) => v !== null);
     }
     return out;
   });
@@ -156,7 +170,10 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
 
   app.get(`${base}/:id/output`, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const q = parseParams({ output_type: { type: 'string', default: 'all' } } as const, request.query as Query);
+    const q = parseParams(
+      { output_type: { type: 'string', default: 'all' } } as const,
+      request.query as Query,
+    );
     const record = await engine.getExecution(id, { allowLast: true });
     const chunks = await engine.listOutput(record.id, q.output_type === 'all' ? undefined : q.output_type);
     void reply.type('text/plain; charset=UTF-8');
@@ -177,7 +194,14 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
     const record = isId(id) ? await engine.findExecution(id) : undefined;
     if (!record) throw new NotFoundError();
     let text = (await engine.getResults([record.id])).get(record.id) ?? '{}';
-    const masked = await maskedResult(ctx, record.actionSnapshotId, record.runnerSnapshotId, record.runnerName, text, !q.show_secrets);
+    const masked = await maskedResult(
+      ctx,
+      record.actionSnapshotId,
+      record.runnerSnapshotId,
+      record.runnerName,
+      text,
+      !q.show_secrets,
+    );
     if (q.pretty_format) text = JSON.stringify(masked ?? JSON.parse(text), null, 2);
     else if (masked !== undefined) text = JSON.stringify(masked);
     let body: string | Buffer = text;
@@ -188,35 +212,59 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
       void reply.type('text/json');
     }
     if (q.download) {
-      void reply.header('content-disposition', `attachment; filename=execution_${record.id}_result.json${q.compress ? '.gz' : ''}`);
+      void reply.header(
+        'content-disposition',
+        `attachment; filename=execution_${record.id}_result.json${q.compress ? '.gz' : ''}`,
+      );
     }
     return reply.send(body);
   });
 
   app.get(`${base}/:id/attribute/:attribute`, async (request, reply) => {
     const { id, attribute } = request.params as { id: string; attribute: string };
-    const q = parseParams({ show_secrets: { type: 'boolean', default: false } } as const, request.query as Query);
+    const q = parseParams(
+      { show_secrets: { type: 'boolean', default: false } } as const,
+      request.query as Query,
+    );
     if (!(ATTRIBUTES as readonly string[]).includes(attribute)) {
-      throw new ValidationError(`Invalid attribute "${attribute}" specified. Valid attributes are: ${ATTRIBUTES.join(', ')}`);
+      throw new ValidationError(
+        `Invalid attribute "${attribute}" specified. Valid attributes are: ${ATTRIBUTES.join(', ')}`,
+      );
     }
     const record = isId(id) ? await engine.findExecution(id) : undefined;
     if (!record) throw new UnknownResourceError(id);
     if (attribute === 'status') return reply.type('application/json').send(JSON.stringify(record.status));
     if (attribute === 'trigger_instance') return record.triggerRefs.trigger_instance ?? {};
     const text = (await engine.getResults([record.id])).get(record.id) ?? '{}';
-    const masked = await maskedResult(ctx, record.actionSnapshotId, record.runnerSnapshotId, record.runnerName, text, !q.show_secrets);
+    const masked = await maskedResult(
+      ctx,
+      record.actionSnapshotId,
+      record.runnerSnapshotId,
+      record.runnerName,
+      text,
+      !q.show_secrets,
+    );
     return masked ?? (JSON.parse(text) as Json);
   });
 
   app.get(`${base}/:id/children`, async (request) => {
     const { id } = request.params as { id: string };
-    const q = parseParams({ depth: { type: 'integer', default: -1 }, result_fmt: { type: 'string' } } as const, request.query as Query);
+    const q = parseParams(
+      { depth: { type: 'integer', default: -1 }, result_fmt: { type: 'string' } } as const,
+      request.query as Query,
+    );
     const parent = await engine.getExecution(id);
     let descendants = await engine.descendants(parent.id, q.depth);
     if (q.result_fmt === 'sorted') {
-      descendants = [...descendants].sort((a, b) => a.startTimestamp - b.startTimestamp || (a.id < b.id ? -1 : 1));
+      descendants = [...descendants].sort(
+        (a, b) => a.startTimestamp - b.startTimestamp || (a.id < b.id ? -1 : 1),
+      );
     }
-    return loadExecutionViews(engine, descendants, { fields: undefined, mask: true, webUiBaseUrl: ctx.webUiBaseUrl });
+    return loadExecutionViews(engine, descendants, {
+      fields: undefined,
+      mask: true,
+      webUiBaseUrl: ctx.webUiBaseUrl,
+    });
   });
 }
 
@@ -238,11 +286,17 @@ async function maskedResult(
   const runner = snapshots.get(runnerSnapshotId);
   const outputKey = runner?.['output_key'];
   const outputSchema = action?.['output_schema'];
-  const hasSchema = typeof outputSchema === 'object' && outputSchema !== null && Object.keys(outputSchema).length > 0;
+  const hasSchema =
+    typeof outputSchema === 'object' && outputSchema !== null && Object.keys(outputSchema).length > 0;
   if (runnerName !== 'inquirer' && (typeof outputKey !== 'string' || !hasSchema)) return undefined;
   const parsed = JSON.parse(text) as Json;
-  const masked = maskResult(parsed, typeof outputKey === 'string' ? outputKey : undefined, (outputSchema ?? {}) as JsonObject, {
-    runnerName,
-  });
+  const masked = maskResult(
+    parsed,
+    typeof outputKey === 'string' ? outputKey : undefined,
+    (outputSchema ?? {}) as JsonObject,
+    {
+      runnerName,
+    },
+  );
   return masked === parsed ? undefined : masked;
 }

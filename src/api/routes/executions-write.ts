@@ -29,7 +29,9 @@ function headerContext(raw: string | string[] | undefined): JsonObject | undefin
     // Not JSON at all: reported below as a string, as StackStorm does.
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
-    throw new ValidationError(`Unable to convert st2-context from the headers into JSON (was <class '${pyTypeName(decoded)}'>).`);
+    throw new ValidationError(
+      `Unable to convert st2-context from the headers into JSON (was <class '${pyTypeName(decoded)}'>).`,
+    );
   }
   return decoded;
 }
@@ -38,13 +40,18 @@ export function registerExecutionWriteRoutes(app: FastifyInstance, base: string,
   const { engine } = ctx;
 
   app.post(base, async (request, reply) => {
-    const q = parseParams({ show_secrets: { type: 'boolean', default: false } } as const, request.query as Query);
+    const q = parseParams(
+      { show_secrets: { type: 'boolean', default: false } } as const,
+      request.query as Query,
+    );
     const body = parseBody(request);
     validate(EXECUTION_REQUEST, body, { fillDefaults: true });
     const req = body as unknown as ExecutionRequest;
     const record = await engine.createExecution(req, {
       requester: ctx.requester(request),
-      ...(request.headers['st2-context'] !== undefined ? { headerContext: headerContext(request.headers['st2-context']) } : {}),
+      ...(request.headers['st2-context'] !== undefined
+        ? { headerContext: headerContext(request.headers['st2-context']) }
+        : {}),
     });
     const [doc] = await loadExecutionViews(engine, [record], {
       fields: undefined,
@@ -59,9 +66,16 @@ export function registerExecutionWriteRoutes(app: FastifyInstance, base: string,
 export function registerExecutionControlRoutes(app: FastifyInstance, base: string, ctx: RouteContext): void {
   const { engine } = ctx;
   const view = async (record: ExecutionRecord, showSecrets: boolean): Promise<JsonObject | undefined> =>
-    (await loadExecutionViews(engine, [record], { fields: undefined, mask: !showSecrets, webUiBaseUrl: ctx.webUiBaseUrl }))[0];
+    (
+      await loadExecutionViews(engine, [record], {
+        fields: undefined,
+        mask: !showSecrets,
+        webUiBaseUrl: ctx.webUiBaseUrl,
+      })
+    )[0];
   const secrets = (request: FastifyRequest): boolean =>
-    parseParams({ show_secrets: { type: 'boolean', default: false } } as const, request.query as Query).show_secrets;
+    parseParams({ show_secrets: { type: 'boolean', default: false } } as const, request.query as Query)
+      .show_secrets;
 
   app.put(`${base}/:id`, async (request) => {
     const { id } = request.params as { id: string };
@@ -72,7 +86,10 @@ export function registerExecutionControlRoutes(app: FastifyInstance, base: strin
     // StackStorm answers a missing status with a 500; it is the caller's mistake.
     if (update.status === undefined) throw new ValidationError("'status' is a required property");
     const execution = await engine.getExecution(id);
-    return view(await engine.control.update(execution, update.status, update.result, ctx.requester(request)), showSecrets);
+    return view(
+      await engine.control.update(execution, update.status, update.result, ctx.requester(request)),
+      showSecrets,
+    );
   });
 
   app.delete(`${base}/:id`, async (request) => {

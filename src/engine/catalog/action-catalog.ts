@@ -33,17 +33,23 @@ export class ActionCatalog {
 
   async create(body: JsonObject): Promise<Action> {
     const pack = typeof body['pack'] === 'string' && body['pack'] !== '' ? body['pack'] : 'default';
-    const action = buildAction({ ...body, pack }, { pack, metadataFile: '' }, (name) => this.#runners.byNameOrId(name));
+    const action = buildAction({ ...body, pack }, { pack, metadataFile: '' }, (name) =>
+      this.#runners.byNameOrId(name),
+    );
     const existing = await this.#store.getAction(action.ref);
     if (existing) {
-      throw new ConflictError(`Tried to save duplicate unique keys (action with ref "${action.ref}" already exists)`, existing.action.id);
+      throw new ConflictError(
+        `Tried to save duplicate unique keys (action with ref "${action.ref}" already exists)`,
+        existing.action.id,
+      );
     }
     return (await this.#store.saveAction(action)).action;
   }
 
   async update(refOrId: string, body: JsonObject): Promise<Action> {
     const existing = await this.#find(refOrId);
-    const pack = typeof body['pack'] === 'string' && body['pack'] !== '' ? body['pack'] : existing.action.pack;
+    const pack =
+      typeof body['pack'] === 'string' && body['pack'] !== '' ? body['pack'] : existing.action.pack;
     const action = buildAction(
       { ...body, pack },
       { pack, metadataFile: existing.action.metadata_file, id: existing.action.id },
@@ -51,7 +57,11 @@ export class ActionCatalog {
     );
     if (action.ref !== existing.action.ref) {
       const clash = await this.#store.getAction(action.ref);
-      if (clash) throw new ConflictError(`Tried to save duplicate unique keys (action with ref "${action.ref}" already exists)`, clash.action.id);
+      if (clash)
+        throw new ConflictError(
+          `Tried to save duplicate unique keys (action with ref "${action.ref}" already exists)`,
+          clash.action.id,
+        );
       // The store upserts by ref: a rename replaces the old row rather than adding a second one.
       await this.#store.deleteAction(existing.action.id);
     }

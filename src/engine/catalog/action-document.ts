@@ -56,7 +56,8 @@ export function buildAction(
   const parameters = optionalObject(meta, 'parameters') as ParameterSpecs;
   checkParameters(parameters, runner, `${pack}.${name}`);
   const tags = meta['tags'] ?? [];
-  if (!Array.isArray(tags) || !tags.every(isObject)) throw new ValidationError(`'tags' must be an array of objects`);
+  if (!Array.isArray(tags) || !tags.every(isObject))
+    throw new ValidationError(`'tags' must be an array of objects`);
   return {
     id: source.id ?? newId(),
     uid: `action:${pack}:${name}`,

@@ -23,7 +23,10 @@ function isObject(value: unknown): value is JsonObject {
 async function listDirs(path: string): Promise<string[]> {
   try {
     const entries = await readdir(path, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
@@ -54,7 +57,12 @@ export async function registerPacks(
         report.problems.push(`${packPath}/pack.yaml: not a mapping`);
         continue;
       }
-      const ref = typeof metadata['ref'] === 'string' ? metadata['ref'] : typeof metadata['name'] === 'string' ? metadata['name'] : folder;
+      const ref =
+        typeof metadata['ref'] === 'string'
+          ? metadata['ref']
+          : typeof metadata['name'] === 'string'
+            ? metadata['name']
+            : folder;
       await store.savePack({ ref, path: packPath, metadata });
       report.packs.push(ref);
       report.actions += await registerActions(store, ref, packPath, findRunner, report.problems);
@@ -84,7 +92,11 @@ async function registerActions(
       const meta = await readYaml(join(actionsDir, file));
       if (!isObject(meta)) throw new Error('not a mapping');
       const existing = await store.getAction(`${pack}.${String(meta['name'])}`);
-      const action = buildAction({ ...meta, pack }, { pack, metadataFile, ...(existing ? { id: existing.action.id } : {}) }, findRunner);
+      const action = buildAction(
+        { ...meta, pack },
+        { pack, metadataFile, ...(existing ? { id: existing.action.id } : {}) },
+        findRunner,
+      );
       await store.saveAction(action);
       count++;
     } catch (error) {

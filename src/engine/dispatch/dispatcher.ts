@@ -50,6 +50,10 @@ export class Dispatcher {
   readonly #running = new Map<string, Running>();
   #wakeQueued = false;
   #ticking = false;
+  /** Whether some `requested` execution may have a future run time (and so should show `delayed`). */
+  #delayedPending = true;
+  /** Pack folders by pack name; packs are registered at start, so a short memory is enough. */
+  readonly #packPaths = new Map<string, { path: string | undefined; until: number }>();
   #again = false;
   #stopping = false;
   #dueTimer: NodeJS.Timeout | undefined;
@@ -66,8 +70,17 @@ export class Dispatcher {
   }
 
   start(): void {
-    this.#pollTimer = setInterval(() => this.wake(), this.#options.pollIntervalMs);
+    this.#pollTimer = setInterval(() => {
+      this.#delayedPending = true;
+      this.wake();
+    }, this.#options.pollIntervalMs);
     this.#pollTimer.unref();
+    this.wake();
+  }
+
+  /** Tells the dispatcher a new execution is waiting; `delayed` when it is not due yet. */
+  notifyCreated(delayed: boolean): void {
+    if (delayed) this.#delayedPending = true;
     this.wake();
   }
 
@@ -116,7 +129,11 @@ export class Dispatcher {
     try {
       const { store, bus } = this.#deps;
       const now = nowMicros();
-      for (const record of await store.markDelayed(now)) bus.emit({ type: 'execution.updated', record });
+      if (this.#delayedPending) {
+        // Skipped when nothing delayed was created: it would cost a write on every pass.
+        this.#delayedPending = false;
+        for (const record of await store.markDelayed(now)) bus.emit({ type: 'execution.updated', record });
+      }
       const free = this.#options.poolSize - this.#running.size;
       if (free > 0) {
         const claimed = await store.claimDue(now, free, this.#options.owner);
@@ -195,17 +212,32 @@ export class Dispatcher {
       owner: null,
     });
     if (!finished) {
-      await this.#apply({ id: record.id, from: ['canceling'], to: 'canceled', at, endTimestamp: at, owner: null });
+      await this.#apply({
+        id: record.id,
+        from: ['canceling'],
+        to: 'canceled',
+        at,
+        endTimestamp: at,
+        owner: null,
+      });
     }
   }
 
-  async #execute(record: ExecutionRecord, action: Action, runnerType: RunnerType, signal: AbortSignal): Promise<RunnerResult> {
+  async #execute(
+    record: ExecutionRecord,
+    action: Action,
+    runnerType: RunnerType,
+    signal: AbortSignal,
+  ): Promise<RunnerResult> {
     // Canceled between claim and start: nothing was started, so nothing needs stopping.
     if (signal.aborted) return { status: signal.reason === 'cancel' ? 'canceled' : 'abandoned', result: {} };
-    if (!runnerType.enabled) return failure(`Runner "${runnerType.name}" has been disabled by the administrator.`);
+    if (!runnerType.enabled)
+      return failure(`Runner "${runnerType.name}" has been disabled by the administrator.`);
     const runner = this.#deps.runners.get(runnerType.name);
     if (!runner) {
-      return failure(`Runner "${runnerType.name}" is not available in Squall yet; action "${action.ref}" cannot run.`);
+      return failure(
+        `Runner "${runnerType.name}" is not available in Squall yet; action "${action.ref}" cannot run.`,
+      );
     }
     try {
       const { runnerParameters, actionParameters } = renderFinalParameters({
@@ -214,7 +246,7 @@ export class Dispatcher {
         live: record.parameters,
         context: record.context,
       });
-      const pack = await this.#deps.store.getPack(action.pack);
+      const packPath = await this.#packPath(action.pack);
       const output = this.#deps.output.sinkFor({
         executionId: record.id,
         actionRef: record.actionRef,
@@ -224,7 +256,7 @@ export class Dispatcher {
         executionId: record.id,
         liveactionId: record.liveactionId,
         action,
-        packPath: pack?.path,
+        packPath,
         signal,
         output,
         env: {
@@ -236,6 +268,15 @@ export class Dispatcher {
     } catch (error) {
       return failure(error instanceof Error ? error.message : String(error), error);
     }
+  }
+
+  async #packPath(pack: string): Promise<string | undefined> {
+    const cached = this.#packPaths.get(pack);
+    const now = Date.now();
+    if (cached && cached.until > now) return cached.path;
+    const path = (await this.#deps.store.getPack(pack))?.path;
+    this.#packPaths.set(pack, { path, until: now + 10_000 });
+    return path;
   }
 
   async #apply(change: Transition): Promise<ExecutionRecord | undefined> {

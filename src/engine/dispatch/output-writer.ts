@@ -113,7 +113,12 @@ export class OutputWriter {
       this.#flushing = this.#flushing.then(async () => {
         try {
           await this.#store.appendOutput(
-            batch.map(({ executionId, timestamp, outputType, data }) => ({ executionId, timestamp, outputType, data })),
+            batch.map(({ executionId, timestamp, outputType, data }) => ({
+              executionId,
+              timestamp,
+              outputType,
+              data,
+            })),
           );
           this.#bus.emit({ type: 'output.appended', chunks: batch });
         } catch (error) {

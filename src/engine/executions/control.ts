@@ -54,7 +54,8 @@ export class ExecutionControl {
       throw new RefusedWithOkError(`Action cannot be canceled. State = ${execution.status}.`);
     }
     const underWorkflow = isObject(execution.context['parent']);
-    const target: ExecutionStatus = execution.status === 'running' || underWorkflow ? 'canceling' : 'canceled';
+    const target: ExecutionStatus =
+      execution.status === 'running' || underWorkflow ? 'canceling' : 'canceled';
     const at = nowMicros();
     const updated = await this.#apply({
       id: execution.id,
@@ -85,13 +86,24 @@ export class ExecutionControl {
     if (WORKFLOW_RUNNERS.has(execution.runnerName)) return execution;
     const at = nowMicros();
     return (
-      (await this.#apply({ id: execution.id, from: ['canceling'], to: 'canceled', at, endTimestamp: at, owner: null })) ??
-      execution
+      (await this.#apply({
+        id: execution.id,
+        from: ['canceling'],
+        to: 'canceled',
+        at,
+        endTimestamp: at,
+        owner: null,
+      })) ?? execution
     );
   }
 
   /** PUT: external status changes, cancel, pause and resume requests (spec §2.5). */
-  async update(execution: ExecutionRecord, status: ExecutionStatus, result: JsonObject | undefined, requester: string): Promise<ExecutionRecord> {
+  async update(
+    execution: ExecutionRecord,
+    status: ExecutionStatus,
+    result: JsonObject | undefined,
+    requester: string,
+  ): Promise<ExecutionRecord> {
     const current = execution.status;
     if (isCompleted(current)) throw new ValidationError('Execution is already in completed state.');
     const at = nowMicros();
@@ -120,7 +132,15 @@ export class ExecutionControl {
           `Failed updating execution. Unable to pause liveaction "${execution.liveactionId}" because it is not in a running state.`,
         );
       }
-      return (await this.#apply({ id: execution.id, from: ['running'], to: 'pausing', at, contextPatch: { paused_by: requester } })) ?? execution;
+      return (
+        (await this.#apply({
+          id: execution.id,
+          from: ['running'],
+          to: 'pausing',
+          at,
+          contextPatch: { paused_by: requester },
+        })) ?? execution
+      );
     }
     if (status === 'resuming') {
       if (!isWorkflow) throw notSupported('resume');
@@ -130,7 +150,15 @@ export class ExecutionControl {
           `Failed updating execution. Unable to resume liveaction "${execution.liveactionId}" because it is in "${current}" state and not in "paused" state.`,
         );
       }
-      return (await this.#apply({ id: execution.id, from: ['paused'], to: 'resuming', at, contextPatch: { resumed_by: requester } })) ?? execution;
+      return (
+        (await this.#apply({
+          id: execution.id,
+          from: ['paused'],
+          to: 'resuming',
+          at,
+          contextPatch: { resumed_by: requester },
+        })) ?? execution
+      );
     }
     if (status === current) return execution;
     const updated = await this.#finalize(execution, status, result, at);
@@ -141,7 +169,12 @@ export class ExecutionControl {
     return updated ?? execution;
   }
 
-  async #finalize(execution: ExecutionRecord, status: ExecutionStatus, result: JsonObject | undefined, at: number): Promise<ExecutionRecord | undefined> {
+  async #finalize(
+    execution: ExecutionRecord,
+    status: ExecutionStatus,
+    result: JsonObject | undefined,
+    at: number,
+  ): Promise<ExecutionRecord | undefined> {
     const completed = isCompleted(status);
     return this.#apply({
       id: execution.id,
@@ -154,7 +187,12 @@ export class ExecutionControl {
   }
 
   /** POST re_run: a new execution of the same action with the original's parameters merged. */
-  async reRun(original: ExecutionRecord, refAsGiven: string, request: ReRunRequest, requester: string): Promise<ExecutionRecord> {
+  async reRun(
+    original: ExecutionRecord,
+    refAsGiven: string,
+    request: ReRunRequest,
+    requester: string,
+  ): Promise<ExecutionRecord> {
     if (request.tasks.length > 0 && original.runnerName !== 'orquesta') {
       throw new ValidationError('Task option is only supported for Orquesta workflows.');
     }

@@ -63,7 +63,8 @@ function assembleContext(request: ExecutionRequest, options: CreateOptions, acti
   context['pack'] = action.pack;
   if (options.headerContext) Object.assign(context, options.headerContext);
   const parent = context['parent'];
-  if (isObject(parent) && parent['user'] !== undefined && parent['user'] !== null) context['user'] = parent['user'];
+  if (isObject(parent) && parent['user'] !== undefined && parent['user'] !== null)
+    context['user'] = parent['user'];
   context['pack'] = action.pack;
   return context;
 }
@@ -85,7 +86,9 @@ export class ExecutionCreator {
     const context = assembleContext(request, options, action);
     const delay = request.delay ?? 0;
     if (!Number.isSafeInteger(delay) || delay < 0) {
-      throw new ValidationError(`Delay "${String(request.delay)}" must be a non-negative integer number of milliseconds.`);
+      throw new ValidationError(
+        `Delay "${String(request.delay)}" must be a non-negative integer number of milliseconds.`,
+      );
     }
     const provided = request.parameters ?? {};
 
@@ -95,17 +98,37 @@ export class ExecutionCreator {
     } catch (error) {
       if (error instanceof ParameterRenderError) {
         // StackStorm records a failed execution for render errors (but not for cast errors).
-        await this.#insert(stored, registered.snapshotId, runner, request, context, provided, delay, 'failed', {
-          error: error.message,
-          traceback: error.stack ?? error.message,
-        });
+        await this.#insert(
+          stored,
+          registered.snapshotId,
+          runner,
+          request,
+          context,
+          provided,
+          delay,
+          'failed',
+          {
+            error: error.message,
+            traceback: error.stack ?? error.message,
+          },
+        );
       }
       throw error;
     }
     if (!action.enabled) throw new ValidationError(`Unable to execute. Action "${action.ref}" is disabled.`);
     validateParameters({ action, runner, live, provided: Object.keys(provided) });
 
-    const record = await this.#insert(stored, registered.snapshotId, runner, request, context, live, delay, 'requested', request.result);
+    const record = await this.#insert(
+      stored,
+      registered.snapshotId,
+      runner,
+      request,
+      context,
+      live,
+      delay,
+      'requested',
+      request.result,
+    );
     this.#deps.bus.emit({ type: 'execution.created', record });
     return record;
   }
@@ -124,8 +147,12 @@ export class ExecutionCreator {
     const { action } = stored;
     const start = nowMicros();
     const parent = context['parent'];
-    const parentExecutionId = isObject(parent) && typeof parent['execution_id'] === 'string' ? parent['execution_id'] : null;
-    const parentId = parentExecutionId && (await this.#deps.store.getExecution(parentExecutionId)) ? parentExecutionId : null;
+    const parentExecutionId =
+      isObject(parent) && typeof parent['execution_id'] === 'string' ? parent['execution_id'] : null;
+    const parentId =
+      parentExecutionId && (await this.#deps.store.getExecution(parentExecutionId))
+        ? parentExecutionId
+        : null;
     const notify = Object.keys(action.notify).length > 0 ? action.notify : request.notify;
     const completed = status !== 'requested';
     const user = context['user'];

@@ -69,7 +69,10 @@ describe('local-shell-cmd', () => {
     expect(await run('kill -TERM $$')).toMatchObject({ status: 'abandoned', result: { return_code: -15 } });
     expect(await run('kill -KILL $$')).toMatchObject({
       status: 'abandoned',
-      result: { return_code: -9, error: "The action's process was killed by SIGKILL, which Squall did not send." },
+      result: {
+        return_code: -9,
+        error: "The action's process was killed by SIGKILL, which Squall did not send.",
+      },
     });
   });
 

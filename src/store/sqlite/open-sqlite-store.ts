@@ -24,6 +24,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     // 64 MiB page cache: the hot indexes of a few million executions stay in memory.
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
+    db.pragma('wal_autocheckpoint = 16384');
     migrate(db);
     return new SqliteStore(db);
   } catch (error) {

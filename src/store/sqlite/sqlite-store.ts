@@ -1,7 +1,8 @@
 /**
  * The embedded Store: one better-sqlite3 connection, its statements prepared once at open.
- * Writes go through group commit (see group-commit.ts); reads first flush queued writes, then run
- * synchronously, so callers observe their operations in the order they issued them.
+ * Writes go through group commit (see group-commit.ts). Reads run at once against what is
+ * committed: a write is visible once its promise has settled, and not before — forcing a commit
+ * on every read would shrink the groups back to one write each (reads come between most writes).
  */
 import type Database from 'better-sqlite3';
 import type { DistinctColumn, ExecutionQuery } from '../../domain/execution-query.ts';
@@ -27,11 +28,13 @@ import { prepareOutput, type OutputStore } from './output.ts';
 
 /** List queries differ only by their shape; a few dozen shapes cover what clients send. */
 const MAX_CACHED_LIST_STATEMENTS = 64;
+const MAX_CACHED_ACTIONS = 4096;
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #catalog: Catalog;
   readonly #writes: ExecutionWrites;
+  readonly #actionCache = new Map<string, StoredAction>();
   readonly #reads: ExecutionReads;
   readonly #queue: ExecutionQueue;
   readonly #output: OutputStore;
@@ -52,28 +55,39 @@ export class SqliteStore implements Store {
     return this.#group.run(() => this.#catalog.savePack(pack));
   }
   async getPack(ref: string): Promise<Pack | undefined> {
-    this.#group.flush();
     return this.#catalog.getPack(ref);
   }
   saveAction(action: Action): Promise<StoredAction> {
-    return this.#group.run(() => this.#catalog.saveAction(action));
+    return this.#group.run(() => {
+      this.#actionCache.clear();
+      return this.#catalog.saveAction(action);
+    });
   }
   async getAction(refOrId: string): Promise<StoredAction | undefined> {
-    this.#group.flush();
-    return this.#catalog.getAction(refOrId);
+    // Every execution request resolves its action; this connection is the only writer of the
+    // actions it serves, so a cache cleared on every action write is exact.
+    let stored = this.#actionCache.get(refOrId);
+    if (!stored) {
+      stored = this.#catalog.getAction(refOrId);
+      if (!stored) return undefined;
+      if (this.#actionCache.size >= MAX_CACHED_ACTIONS) this.#actionCache.clear();
+      this.#actionCache.set(refOrId, stored);
+    }
+    return stored;
   }
   async listActions(filter: ActionFilter, page: Page): Promise<PageOf<Action>> {
-    this.#group.flush();
     return this.#catalog.listActions(filter, page);
   }
   deleteAction(id: string): Promise<boolean> {
-    return this.#group.run(() => this.#catalog.deleteAction(id));
+    return this.#group.run(() => {
+      this.#actionCache.clear();
+      return this.#catalog.deleteAction(id);
+    });
   }
   putSnapshot(id: string, doc: JsonObject): Promise<void> {
     return this.#group.run(() => this.#catalog.putSnapshot(id, doc));
   }
   async getSnapshots(ids: readonly string[]): Promise<Map<string, JsonObject>> {
-    this.#group.flush();
     return this.#catalog.getSnapshots(ids);
   }
 
@@ -81,15 +95,12 @@ export class SqliteStore implements Store {
     return this.#group.run(() => this.#writes.create(record, result));
   }
   async getExecution(id: string): Promise<ExecutionRecord | undefined> {
-    this.#group.flush();
     return this.#reads.get(id);
   }
   async lastExecutionId(): Promise<string | undefined> {
-    this.#group.flush();
     return this.#reads.lastId();
   }
   async listExecutions(query: ExecutionQuery): Promise<PageOf<ExecutionRecord>> {
-    this.#group.flush();
     const { sql, countSql, params } = compileListQuery(query);
     const rows = this.#statement(sql)
       .raw()
@@ -102,15 +113,12 @@ export class SqliteStore implements Store {
     return { items: rows.map(rowToRecord), total };
   }
   async childrenOf(parentIds: readonly string[]): Promise<Map<string, string[]>> {
-    this.#group.flush();
     return this.#reads.childrenOf(parentIds);
   }
   async distinctValues(column: DistinctColumn): Promise<Json[]> {
-    this.#group.flush();
     return this.#reads.distinctValues(column);
   }
   async getResults(ids: readonly string[]): Promise<Map<string, string>> {
-    this.#group.flush();
     return this.#reads.results(ids);
   }
   transition(change: Transition): Promise<ExecutionRecord | undefined> {
@@ -124,11 +132,9 @@ export class SqliteStore implements Store {
     return this.#group.run(() => this.#queue.claimDue(now, limit, owner));
   }
   async nextDueAt(): Promise<number | undefined> {
-    this.#group.flush();
     return this.#queue.nextDueAt();
   }
   async listByStatus(statuses: readonly ExecutionStatus[]): Promise<ExecutionRecord[]> {
-    this.#group.flush();
     return this.#reads.byStatus(statuses);
   }
 
@@ -136,12 +142,12 @@ export class SqliteStore implements Store {
     return this.#group.run(() => this.#output.append(chunks));
   }
   async listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]> {
-    this.#group.flush();
     return this.#output.list(executionId, outputType);
   }
 
   async close(): Promise<void> {
     if (!this.#db.open) return;
+    // Nothing queued is lost on close: commit it first.
     this.#group.flush();
     this.#db.close();
   }
