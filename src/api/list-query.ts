@@ -63,31 +63,30 @@ function column(c: ExecutionColumn): FieldRef {
   return { kind: 'column', column: c };
 }
 
-/** A condition for one filter value, applying StackStorm's `null` and range conventions. */
-function conditionFor(field: FieldRef, value: string, sort: SortKey[]): Condition {
-  if (value.toLowerCase() === 'null') return { field, op: 'absent' };
+/**
+ * The conditions for one filter value, applying StackStorm's conventions: `null` means "absent",
+ * `A..B` is an inclusive datetime range (either order) that also leads the sort in its direction.
+ */
+function conditionsFor(field: FieldRef, value: string, sort: SortKey[]): Condition[] {
+  if (value.toLowerCase() === 'null') return [{ field, op: 'absent' }];
   if (value.includes('..')) {
     const [a = '', b = ''] = value.split('..', 2);
     const from = micros(a);
     const to = micros(b);
     if (field.kind === 'column') {
-      const key = { column: field.column, descending: from > to };
       const existing = sort.findIndex((s) => s.column === field.column);
       if (existing >= 0) sort.splice(existing, 1);
-      sort.unshift(key);
+      sort.unshift({ column: field.column, descending: from > to });
     }
-    return { field, op: 'gte', value: Math.min(from, to) };
+    return [
+      { field, op: 'gte', value: Math.min(from, to) },
+      { field, op: 'lte', value: Math.max(from, to) },
+    ];
   }
-  if (field.kind === 'column' && TIMESTAMP_COLUMNS.has(field.column))
-    return { field, op: 'eq', value: micros(value) };
-  return { field, op: 'eq', value };
-}
-
-/** The upper end of a range condition, which `conditionFor` only starts. */
-function rangeEnd(field: FieldRef, value: string): Condition | undefined {
-  if (!value.includes('..') || value.toLowerCase() === 'null') return undefined;
-  const [a = '', b = ''] = value.split('..', 2);
-  return { field, op: 'lte', value: Math.max(micros(a), micros(b)) };
+  if (field.kind === 'column' && TIMESTAMP_COLUMNS.has(field.column)) {
+    return [{ field, op: 'eq', value: micros(value) }];
+  }
+  return [{ field, op: 'eq', value }];
 }
 
 const KNOWN_HEADS = new Set([
@@ -160,10 +159,7 @@ export function compileListQuery(params: ListParams): ExecutionQuery {
   const where: Condition[] = [];
   const byField = new Map<string, Condition[]>();
   const add = (key: string, field: FieldRef, value: string): void => {
-    const conditions = [conditionFor(field, value, sort)];
-    const end = rangeEnd(field, value);
-    if (end) conditions.push(end);
-    byField.set(key, conditions);
+    byField.set(key, conditionsFor(field, value, sort));
   };
 
   for (const [name, raw] of Object.entries(params.filters) as [FilterName, string | string[] | undefined][]) {

@@ -14,13 +14,12 @@ export interface OutputWriterOptions {
   flushIntervalMs: number;
   /** Pending bytes that trigger an immediate flush. */
   maxPendingBytes: number;
-  /** Bytes stored per execution and stream; the rest is dropped (and counted). */
+  /** Bytes stored per execution and stream; output past it is not stored. */
   maxStoredBytesPerStream: number;
 }
 
 interface StreamState {
   stored: number;
-  dropped: number;
 }
 
 export interface ExecutionOutputInfo {
@@ -47,16 +46,15 @@ export class OutputWriter {
     this.#onError = onError;
   }
 
-  sinkFor(info: ExecutionOutputInfo): OutputSink & { dropped(): Record<OutputStream, number> } {
+  sinkFor(info: ExecutionOutputInfo): OutputSink {
     const state = (stream: OutputStream): StreamState => {
       const key = `${info.executionId}:${stream}`;
       let s = this.#streams.get(key);
-      if (!s) this.#streams.set(key, (s = { stored: 0, dropped: 0 }));
+      if (!s) this.#streams.set(key, (s = { stored: 0 }));
       return s;
     };
     return {
       write: (stream, data) => this.#write(info, state(stream), stream, data),
-      dropped: () => ({ stdout: state('stdout').dropped, stderr: state('stderr').dropped }),
     };
   }
 
@@ -70,15 +68,11 @@ export class OutputWriter {
   #write(info: ExecutionOutputInfo, state: StreamState, stream: OutputStream, data: string): void {
     if (data.length === 0) return;
     const room = this.#options.maxStoredBytesPerStream - state.stored;
-    if (room <= 0) {
-      state.dropped += Buffer.byteLength(data);
-      return;
-    }
+    if (room <= 0) return;
     let text = data;
     let bytes = Buffer.byteLength(text);
     if (bytes > room) {
       text = Buffer.from(text).subarray(0, room).toString('utf8');
-      state.dropped += bytes - Buffer.byteLength(text);
       bytes = Buffer.byteLength(text);
     }
     state.stored += bytes;

@@ -55,9 +55,16 @@ describe('query plans', () => {
       [eq('rule_name', 'r')],
     ]) {
       const steps = listPlan(where);
-      expect(steps[0]).toMatch(/^SEARCH executions USING INDEX executions_by_\w+ \(\w+=\?\)$/);
+      expect(steps[0]).toMatch(/^SEARCH executions USING INDEX executions_by_\w+ \(\w+=\?( AND \w+=\?)?\)$/);
       expect(steps).not.toContain(FULL_SORT);
     }
+  });
+
+  it('status and action together use the composite index', () => {
+    const steps = listPlan([eq('status', 'failed'), eq('action_ref', 'core.local')]);
+    expect(steps[0]).toBe(
+      'SEARCH executions USING INDEX executions_by_status_action (status=? AND action_ref=?)',
+    );
   });
 
   it('ascending start order still reads the index', () => {

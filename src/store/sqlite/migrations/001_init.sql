@@ -72,6 +72,8 @@ CREATE INDEX executions_top_level_by_start ON executions (start_ts DESC, action_
 -- in order (only ties on start_ts are sorted). They also make distinctValues a skip scan.
 CREATE INDEX executions_by_status ON executions (status, start_ts);
 CREATE INDEX executions_by_action ON executions (action_ref, start_ts);
+-- The st2web / CLI combination: status and action together, page and count from the index alone.
+CREATE INDEX executions_by_status_action ON executions (status, action_ref, start_ts);
 CREATE INDEX executions_by_runner ON executions (runner_name, start_ts);
 CREATE INDEX executions_by_user ON executions ("user", start_ts);
 CREATE INDEX executions_by_liveaction ON executions (liveaction_id);
