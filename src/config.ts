@@ -18,6 +18,12 @@ export interface Config {
   readonly logLevel: string;
   /** Largest request body accepted, bytes. */
   readonly bodyLimit: number;
+  /** Output stored per execution and stream (stdout, stderr), bytes; the rest is counted, not kept. */
+  readonly maxOutputBytes: number;
+  /** Seconds without events after which the event stream sends a keep-alive. */
+  readonly streamHeartbeatSeconds: number;
+  /** Unread bytes a stream client may fall behind by before it is disconnected. */
+  readonly streamBufferBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -54,6 +60,9 @@ const OPTIONS = {
   webUiBaseUrl: { flag: '--webui-base-url', env: 'SQUALL_WEBUI_BASE_URL', parse: text },
   logLevel: { flag: '--log-level', env: 'SQUALL_LOG_LEVEL', parse: text },
   bodyLimit: { flag: '--body-limit', env: 'SQUALL_BODY_LIMIT', parse: positiveInt },
+  maxOutputBytes: { flag: '--max-output-bytes', env: 'SQUALL_MAX_OUTPUT_BYTES', parse: positiveInt },
+  streamHeartbeat: { flag: '--stream-heartbeat', env: 'SQUALL_STREAM_HEARTBEAT', parse: positiveInt },
+  streamBufferBytes: { flag: '--stream-buffer-bytes', env: 'SQUALL_STREAM_BUFFER_BYTES', parse: positiveInt },
 } satisfies Record<string, OptionSpec>;
 type OptionName = keyof typeof OPTIONS;
 
@@ -69,6 +78,10 @@ Options (each also settable through the environment variable shown):
   --webui-base-url URL      base of execution web_url links SQUALL_WEBUI_BASE_URL
   --log-level LEVEL         fatal|error|warn|info|debug     SQUALL_LOG_LEVEL  (info)
   --body-limit BYTES        largest request body            SQUALL_BODY_LIMIT (16777216)
+  --max-output-bytes BYTES  output stored per stream        SQUALL_MAX_OUTPUT_BYTES (67108864)
+  --stream-heartbeat SECS   event stream keep-alive         SQUALL_STREAM_HEARTBEAT (25)
+  --stream-buffer-bytes N   unread bytes before a slow stream client is dropped
+                                                            SQUALL_STREAM_BUFFER_BYTES (8388608)
 `;
 
 /** Parses `serve` options; flags win over the environment, which wins over defaults. */
@@ -115,5 +128,8 @@ export function loadConfig(
     webUiBaseUrl: get('webUiBaseUrl', `https://${hostname()}`),
     logLevel,
     bodyLimit: get('bodyLimit', 16 * 1024 * 1024),
+    maxOutputBytes: get('maxOutputBytes', 64 * 1024 * 1024),
+    streamHeartbeatSeconds: get('streamHeartbeat', 25),
+    streamBufferBytes: get('streamBufferBytes', 8 * 1024 * 1024),
   });
 }

@@ -49,6 +49,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
       runnerPoolSize: config.runnerPoolSize,
       owner: `${hostname()}:${process.pid}`,
       apiUrl: `http://${config.host}:${config.port}/api/v1`,
+      maxOutputBytesPerStream: config.maxOutputBytes,
       onError,
     },
   );
@@ -59,6 +60,8 @@ export async function startServer(config: Config, environment: ServerEnvironment
     bodyLimit: config.bodyLimit,
     logLevel: config.logLevel,
     allowOrigins: ['http://127.0.0.1:3000', 'http://localhost:8080', 'http://127.0.0.1:8080'],
+    streamHeartbeatSeconds: config.streamHeartbeatSeconds,
+    streamMaxBufferedBytes: config.streamBufferBytes,
   });
   logTo.app = app;
   const packs = await registerPacks(store, [BUILTIN_PACKS, ...config.packsPaths], (name) =>

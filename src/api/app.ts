@@ -14,6 +14,9 @@ import { registerActionRoutes } from './routes/actions.ts';
 import { registerExecutionReadRoutes } from './routes/executions-read.ts';
 import { registerExecutionControlRoutes, registerExecutionWriteRoutes } from './routes/executions-write.ts';
 import { registerRunnerTypeRoutes } from './routes/runnertypes.ts';
+import type { SseClient } from './stream/sse-client.ts';
+import { StreamHub } from './stream/stream-hub.ts';
+import { registerStreamRoutes } from './stream/stream-routes.ts';
 
 export interface ApiOptions {
   engine: Engine;
@@ -23,6 +26,10 @@ export interface ApiOptions {
   bodyLimit: number;
   logLevel: string;
   allowOrigins: readonly string[];
+  /** Seconds without events before the event stream sends a keep-alive newline. */
+  streamHeartbeatSeconds: number;
+  /** Unread bytes a stream client may fall behind by before it is disconnected. */
+  streamMaxBufferedBytes: number;
 }
 
 /** What every route handler gets. */
@@ -97,6 +104,20 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     registerActionRoutes(app, `${prefix}/actions`, ctx);
     registerRunnerTypeRoutes(app, `${prefix}/runnertypes`, ctx);
   }
+
+  const hub = new StreamHub(options.engine, { webUiBaseUrl: options.webUiBaseUrl, maxQueuedEvents: 100_000 });
+  const connections = new Set<SseClient>();
+  registerStreamRoutes(app, ctx, {
+    hub,
+    connections,
+    heartbeatMs: options.streamHeartbeatSeconds * 1000,
+    maxBufferedBytes: options.streamMaxBufferedBytes,
+  });
+  // Streams never end on their own: shutting down ends them rather than waiting for clients.
+  app.addHook('preClose', async () => {
+    for (const client of [...connections]) client.close();
+    hub.close();
+  });
   return app;
 }
 

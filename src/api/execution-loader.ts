@@ -6,7 +6,7 @@
 import { ValidationError } from '../domain/errors.ts';
 import type { ExecutionRecord, Json, JsonObject } from '../domain/types.ts';
 import type { Engine } from '../engine/engine.ts';
-import { EXECUTION_FIELD_SET, EXECUTION_FIELDS, executionView } from './execution-view.ts';
+import { EXECUTION_FIELD_SET, EXECUTION_FIELDS, executionView, type ExecutionParts } from './execution-view.ts';
 
 /** Fields `exclude_attributes` may drop (dropping `action`/`runner` would defeat masking). */
 const EXCLUDABLE = new Set(['result', 'trigger_instance', 'status']);
@@ -64,6 +64,17 @@ export async function loadExecutionViews(
   records: readonly ExecutionRecord[],
   options: LoadOptions,
 ): Promise<JsonObject[]> {
+  const parts = await loadExecutionParts(engine, records, options);
+  const view = { mask: options.mask, webUiBaseUrl: options.webUiBaseUrl, ...(options.fields ? { fields: options.fields } : {}) };
+  return parts.map((p) => executionView(p, view));
+}
+
+/** The rows plus what their documents embed, loaded with one query per kind for all of them. */
+export async function loadExecutionParts(
+  engine: Engine,
+  records: readonly ExecutionRecord[],
+  options: Omit<LoadOptions, 'mask' | 'webUiBaseUrl'>,
+): Promise<ExecutionParts[]> {
   if (records.length === 0) return [];
   const wants = (field: string): boolean => !options.fields || options.fields.has(field);
   const ids = records.map((r) => r.id);
@@ -79,19 +90,12 @@ export async function loadExecutionViews(
   ]);
   return records.map((record) => {
     const resultText = results.get(record.id);
-    return executionView(
-      {
-        record,
-        action: snapshots.get(record.actionSnapshotId),
-        runner: snapshots.get(record.runnerSnapshotId),
-        ...(resultText === undefined ? {} : { result: JSON.parse(resultText) as Json }),
-        children: children.get(record.id) ?? [],
-      },
-      {
-        mask: options.mask,
-        webUiBaseUrl: options.webUiBaseUrl,
-        ...(options.fields ? { fields: options.fields } : {}),
-      },
-    );
+    return {
+      record,
+      action: snapshots.get(record.actionSnapshotId),
+      runner: snapshots.get(record.runnerSnapshotId),
+      ...(resultText === undefined ? {} : { result: JSON.parse(resultText) as Json }),
+      children: children.get(record.id) ?? [],
+    };
   });
 }

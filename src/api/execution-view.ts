@@ -71,18 +71,55 @@ function outputSchemaOf(doc: JsonObject | undefined): JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
 }
 
+function maskedParameters(parts: ExecutionParts): JsonObject {
+  const { record, action, runner } = parts;
+  return maskParameters(
+    record.parameters,
+    mergeParameterSpecs(specsOf(action, 'parameters'), specsOf(runner, 'runner_parameters')),
+    record.actionRef,
+  );
+}
+
+function maskedResult(parts: ExecutionParts, mask: boolean): Json | undefined {
+  if (parts.result === undefined || !mask) return parts.result;
+  const outputKey = parts.runner?.['output_key'];
+  return maskResult(parts.result, typeof outputKey === 'string' ? outputKey : undefined, outputSchemaOf(parts.action), {
+    runnerName: parts.record.runnerName,
+  });
+}
+
+/**
+ * The liveaction object of `st2.liveaction__*` stream events (spec §3.2). Unlike the execution
+ * document it keeps falsy values; only what was never set is absent.
+ */
+export function liveactionView(parts: ExecutionParts, options: { mask: boolean }): JsonObject {
+  const { record } = parts;
+  const doc: JsonObject = {
+    id: record.liveactionId,
+    status: record.status,
+    start_timestamp: formatTimestamp(record.startTimestamp),
+  };
+  if (record.endTimestamp !== null) doc['end_timestamp'] = formatTimestamp(record.endTimestamp);
+  doc['action'] = record.actionRef;
+  doc['action_is_workflow'] = record.liveaction.action_is_workflow;
+  doc['parameters'] = options.mask ? maskedParameters(parts) : record.parameters;
+  doc['result'] = maskedResult(parts, options.mask) ?? {};
+  doc['context'] = record.context;
+  doc['callback'] = record.liveaction.callback;
+  doc['runner_info'] = record.liveaction.runner_info;
+  if (record.liveaction.notify) doc['notify'] = record.liveaction.notify;
+  doc['delay'] = record.delay;
+  if (record.workflowExecution) doc['workflow_execution'] = record.workflowExecution;
+  if (record.taskExecution) doc['task_execution'] = record.taskExecution;
+  return doc;
+}
+
 export function executionView(parts: ExecutionParts, options: ViewOptions): JsonObject {
   const { record, action, runner } = parts;
   const want = (field: ExecutionField): boolean =>
     !options.fields || field === 'id' || options.fields.has(field);
-  let parameters: JsonObject = record.parameters;
-  if (options.mask && (want('parameters') || want('liveaction'))) {
-    parameters = maskParameters(
-      record.parameters,
-      mergeParameterSpecs(specsOf(action, 'parameters'), specsOf(runner, 'runner_parameters')),
-      record.actionRef,
-    );
-  }
+  const parameters =
+    options.mask && (want('parameters') || want('liveaction')) ? maskedParameters(parts) : record.parameters;
   const values: Partial<Record<ExecutionField, Json | undefined>> = {};
   const set = (field: ExecutionField, compute: () => Json | undefined): void => {
     if (want(field)) values[field] = compute();
@@ -110,18 +147,7 @@ export function executionView(parts: ExecutionParts, options: ViewOptions): Json
   set('web_url', () => `${options.webUiBaseUrl}/#/history/${record.id}/general`);
   set('parameters', () => parameters);
   set('context', () => record.context);
-  set('result', () => {
-    if (parts.result === undefined || !options.mask) return parts.result;
-    const outputKey = runner?.['output_key'];
-    return maskResult(
-      parts.result,
-      typeof outputKey === 'string' ? outputKey : undefined,
-      outputSchemaOf(action),
-      {
-        runnerName: record.runnerName,
-      },
-    );
-  });
+  set('result', () => maskedResult(parts, options.mask));
   set('result_size', () => record.resultSize);
   set('parent', () => record.parentId ?? undefined);
   set('children', () => (parts.children ? [...parts.children] : undefined));

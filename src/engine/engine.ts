@@ -58,13 +58,14 @@ export class Engine {
     this.runnerTypes = registry;
     this.actions = new ActionCatalog(deps.store, registry);
     this.#creator = new ExecutionCreator({ store: deps.store, runnerTypes: registry, bus });
+    const maxOutputBytesPerStream = options.maxOutputBytesPerStream ?? 64 * 1024 * 1024;
     this.#output = new OutputWriter(
       deps.store,
       bus,
       {
         flushIntervalMs: options.outputFlushMs ?? 50,
         maxPendingBytes: 1024 * 1024,
-        maxStoredBytesPerStream: options.maxOutputBytesPerStream ?? 64 * 1024 * 1024,
+        maxStoredBytesPerStream: maxOutputBytesPerStream,
       },
       (error) => options.onError(error, 'storing output failed'),
     );
@@ -82,6 +83,7 @@ export class Engine {
         owner: options.owner,
         apiUrl: options.apiUrl,
         pollIntervalMs: 2000,
+        maxOutputBytesPerStream,
       },
     );
     this.control = new ExecutionControl({

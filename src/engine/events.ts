@@ -7,7 +7,7 @@ import type { ExecutionRecord, OutputChunk } from '../domain/types.ts';
 export type EngineEvent =
   | { type: 'execution.created'; record: ExecutionRecord }
   | { type: 'execution.updated'; record: ExecutionRecord }
-  | { type: 'output.appended'; chunks: readonly Omit<OutputChunk, 'id'>[] };
+  | { type: 'output.appended'; chunks: readonly OutputChunk[] };
 
 export type EngineListener = (event: EngineEvent) => void;
 

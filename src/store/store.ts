@@ -124,7 +124,11 @@ export interface Store {
   listByStatus(statuses: readonly ExecutionStatus[]): Promise<ExecutionRecord[]>;
 
   // --- output ---
-  appendOutput(chunks: readonly NewOutputChunk[]): Promise<void>;
+  /**
+   * Appends in the order given; resolves with the ids assigned, in that order. Ids increase with
+   * append order, so a reader can tell a chunk it has already seen (live streams dedupe by id).
+   */
+  appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]>;
   /** Stored output of one execution in append order, optionally of one output type. */
   listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]>;
 

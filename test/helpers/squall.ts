@@ -27,6 +27,9 @@ export async function startTestSquall(overrides: Partial<Config> = {}): Promise<
     webUiBaseUrl: 'https://squall.test',
     logLevel: 'silent',
     bodyLimit: 16 * 1024 * 1024,
+    maxOutputBytes: 64 * 1024 * 1024,
+    streamHeartbeatSeconds: 25,
+    streamBufferBytes: 8 * 1024 * 1024,
     ...overrides,
   };
   const server = await startServer(config, { actionEnv: process.env });

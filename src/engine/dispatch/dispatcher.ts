@@ -24,6 +24,8 @@ export interface DispatcherOptions {
   apiUrl: string;
   /** Safety-net poll interval; wake-ups normally come from events and timers. */
   pollIntervalMs: number;
+  /** The output writer's cap, reported on executions whose output was truncated. */
+  maxOutputBytesPerStream: number;
 }
 
 export interface DispatcherDeps {
@@ -196,8 +198,13 @@ export class Dispatcher {
     } else {
       outcome = await this.#execute(record, action, runnerType, signal);
     }
-    await this.#deps.output.finish(record.id);
+    const truncation = await this.#deps.output.finish(record.id);
     const at = nowMicros();
+    // Output past the storage cap is recorded on the execution, so nobody mistakes it for complete.
+    const contextPatch: JsonObject | undefined =
+      Object.keys(truncation).length > 0
+        ? { output_truncated: { max_bytes_per_stream: this.#options.maxOutputBytesPerStream, dropped_bytes: truncation } }
+        : undefined;
     const result = serializeResult(outcome.result);
     const completed = isCompleted(outcome.status);
     // A late result never overwrites a cancel: if the execution was asked to cancel meanwhile,
@@ -209,6 +216,7 @@ export class Dispatcher {
       at,
       result,
       ...(completed ? { endTimestamp: at } : {}),
+      ...(contextPatch ? { contextPatch } : {}),
       owner: null,
     });
     if (!finished) {

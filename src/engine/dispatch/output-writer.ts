@@ -14,13 +14,17 @@ export interface OutputWriterOptions {
   flushIntervalMs: number;
   /** Pending bytes that trigger an immediate flush. */
   maxPendingBytes: number;
-  /** Bytes stored per execution and stream; output past it is not stored. */
+  /** Bytes stored per execution and stream; output past it is not stored, only counted. */
   maxStoredBytesPerStream: number;
 }
 
 interface StreamState {
   stored: number;
+  dropped: number;
 }
+
+/** Bytes of output not stored because a stream reached the cap, by stream (absent when none). */
+export type OutputTruncation = Partial<Record<OutputStream, number>>;
 
 export interface ExecutionOutputInfo {
   executionId: string;
@@ -50,7 +54,7 @@ export class OutputWriter {
     const state = (stream: OutputStream): StreamState => {
       const key = `${info.executionId}:${stream}`;
       let s = this.#streams.get(key);
-      if (!s) this.#streams.set(key, (s = { stored: 0 }));
+      if (!s) this.#streams.set(key, (s = { stored: 0, dropped: 0 }));
       return s;
     };
     return {
@@ -58,21 +62,34 @@ export class OutputWriter {
     };
   }
 
-  /** Forgets per-execution bookkeeping once its output is complete and flushed. */
-  async finish(executionId: string): Promise<void> {
+  /**
+   * Stores what is pending, forgets the execution's bookkeeping, and tells how much output the cap
+   * kept out of the store.
+   */
+  async finish(executionId: string): Promise<OutputTruncation> {
     await this.flush();
-    this.#streams.delete(`${executionId}:stdout`);
-    this.#streams.delete(`${executionId}:stderr`);
+    const truncation: OutputTruncation = {};
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const key = `${executionId}:${stream}`;
+      const dropped = this.#streams.get(key)?.dropped ?? 0;
+      if (dropped > 0) truncation[stream] = dropped;
+      this.#streams.delete(key);
+    }
+    return truncation;
   }
 
   #write(info: ExecutionOutputInfo, state: StreamState, stream: OutputStream, data: string): void {
     if (data.length === 0) return;
     const room = this.#options.maxStoredBytesPerStream - state.stored;
-    if (room <= 0) return;
+    if (room <= 0) {
+      state.dropped += Buffer.byteLength(data);
+      return;
+    }
     let text = data;
     let bytes = Buffer.byteLength(text);
     if (bytes > room) {
       text = Buffer.from(text).subarray(0, room).toString('utf8');
+      state.dropped += bytes - Buffer.byteLength(text);
       bytes = Buffer.byteLength(text);
     }
     state.stored += bytes;
@@ -106,15 +123,11 @@ export class OutputWriter {
       this.#pendingBytes = 0;
       this.#flushing = this.#flushing.then(async () => {
         try {
-          await this.#store.appendOutput(
-            batch.map(({ executionId, timestamp, outputType, data }) => ({
-              executionId,
-              timestamp,
-              outputType,
-              data,
-            })),
+          const ids = await this.#store.appendOutput(
+            batch.map(({ executionId, timestamp, outputType, data }) => ({ executionId, timestamp, outputType, data })),
           );
-          this.#bus.emit({ type: 'output.appended', chunks: batch });
+          // Live subscribers get the stored ids, so a replay followed by live events can dedupe.
+          this.#bus.emit({ type: 'output.appended', chunks: batch.map((chunk, i) => ({ ...chunk, id: ids[i] ?? 0 })) });
         } catch (error) {
           this.#onError(error);
         }

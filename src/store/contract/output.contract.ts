@@ -23,13 +23,19 @@ export function outputContract(open: OpenStore): void {
         timestamp: ts,
       });
       // Timestamps deliberately out of order: append order wins.
-      await store.appendOutput([
+      const firstIds = await store.appendOutput([
         chunk(shell.id, 'stdout', 'line 1\n', T + 5),
         chunk(other.id, 'stdout', 'elsewhere\n', T),
         chunk(shell.id, 'stderr', 'oops ünïcode\n', T + 1),
       ]);
-      await store.appendOutput([chunk(shell.id, 'stdout', 'line 2', T + 2)]);
-      await store.appendOutput([]);
+      const secondIds = await store.appendOutput([chunk(shell.id, 'stdout', 'line 2', T + 2)]);
+      expect(await store.appendOutput([])).toEqual([]);
+      // Ids come back in append order and increase with it.
+      const assigned = [...firstIds, ...secondIds];
+      expect(assigned).toHaveLength(4);
+      expect([...assigned].sort((a, b) => a - b)).toEqual(assigned);
+      expect(new Set(assigned).size).toBe(4);
+      expect((await store.listOutput(shell.id)).map((c) => c.id)).toEqual([assigned[0], assigned[2], assigned[3]]);
 
       const all = await store.listOutput(shell.id);
       expect(all.map(({ id: _id, ...rest }) => rest)).toEqual([

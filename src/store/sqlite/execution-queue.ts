@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ExecutionRecord } from '../../domain/types.ts';
-import { EXECUTION_COLUMNS, rowToRecord, type ExecutionRow } from './execution-row.ts';
+import { EXECUTION_COLUMNS, rowToRecord, type ExecutionRow } from '../execution-row.ts';
 
 // INDEXED BY: without statistics the planner prefers executions_by_status and then sorts every
 // waiting row; with a backlog that turns each claim into a scan.

@@ -6,8 +6,8 @@ import type Database from 'better-sqlite3';
 import type { DistinctColumn } from '../../domain/execution-query.ts';
 import type { ExecutionStatus } from '../../domain/status.ts';
 import type { ExecutionRecord, Json } from '../../domain/types.ts';
-import { ValidationError } from '../../domain/errors.ts';
-import { EXECUTION_COLUMNS, rowToRecord, type ExecutionRow } from './execution-row.ts';
+import { checkDistinctColumn, distinctSql, hasNullSql, NOT_NULL_DISTINCT_COLUMNS } from '../distinct-values.ts';
+import { EXECUTION_COLUMNS, rowToRecord, type ExecutionRow } from '../execution-row.ts';
 
 const GET_SQL = `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = ?`;
 const LAST_ID_SQL = 'SELECT max(id) FROM executions';
@@ -17,35 +17,6 @@ const RESULTS_SQL = `SELECT execution_id AS id, result FROM execution_results
 WHERE execution_id IN (SELECT value FROM json_each(?))`;
 const BY_STATUS_SQL = `SELECT ${EXECUTION_COLUMNS} FROM executions
 WHERE status IN (SELECT value FROM json_each(?)) ORDER BY start_ts, id`;
-
-/**
- * Distinct values as a skip scan over the column's index (every distinct column has one leading
- * with it): one index seek per distinct value instead of reading every row, which matters with
- * millions of executions and a handful of values. The NULL probe is one seek in the same index.
- */
-export function distinctSql(column: DistinctColumn): string {
-  const c = `"${column}"`;
-  return `WITH RECURSIVE v(x) AS (
-  SELECT min(${c}) FROM executions WHERE ${c} IS NOT NULL
-  UNION ALL
-  SELECT (SELECT min(${c}) FROM executions WHERE ${c} > v.x) FROM v WHERE v.x IS NOT NULL
-) SELECT x FROM v WHERE x IS NOT NULL`;
-}
-export const hasNullSql = (column: DistinctColumn) =>
-  `SELECT EXISTS (SELECT 1 FROM executions WHERE "${column}" IS NULL)`;
-
-const DISTINCT_COLUMNS: ReadonlySet<string> = new Set<DistinctColumn>([
-  'action_ref',
-  'rule_name',
-  'runner_name',
-  'status',
-  'trigger_name',
-  'trigger_type_name',
-  'user',
-]);
-
-/** Declared NOT NULL in the schema: no need to look for nulls. */
-const NOT_NULL_COLUMNS: ReadonlySet<DistinctColumn> = new Set(['action_ref', 'runner_name', 'status']);
 
 export interface ExecutionReads {
   get(id: string): ExecutionRecord | undefined;
@@ -93,8 +64,7 @@ export function prepareExecutionReads(db: Database.Database): ExecutionReads {
     distinctValues(column) {
       let statements = distinct.get(column);
       if (!statements) {
-        // The name is spliced into SQL, so it must come from the closed set, whatever the caller's types said.
-        if (!DISTINCT_COLUMNS.has(column)) throw new ValidationError(`Unknown distinct column "${column}"`);
+        checkDistinctColumn(column);
         statements = {
           values: db.prepare<[], string>(distinctSql(column)).pluck(),
           hasNull: db.prepare<[], number>(hasNullSql(column)).pluck(),
@@ -102,7 +72,7 @@ export function prepareExecutionReads(db: Database.Database): ExecutionReads {
         distinct.set(column, statements);
       }
       const values: Json[] = statements.values.all();
-      if (!NOT_NULL_COLUMNS.has(column) && statements.hasNull.get() === 1) values.push(null);
+      if (!NOT_NULL_DISTINCT_COLUMNS.has(column) && statements.hasNull.get() === 1) values.push(null);
       return values;
     },
   };

@@ -7,14 +7,17 @@ import type { ExecutionRecord, JsonObject } from '../../domain/types.ts';
 import type { Transition } from '../store.ts';
 import {
   EXECUTION_COLUMNS,
-  INSERT_EXECUTION_SQL,
+  INSERT_EXECUTION_COLUMNS,
   recordToInsertParams,
   rowToRecord,
   type ExecutionRow,
   type InsertExecutionParams,
-} from './execution-row.ts';
+} from '../execution-row.ts';
 
 export type SerializedResult = { json: string; size: number };
+
+const INSERT_EXECUTION_SQL = `INSERT INTO executions (${INSERT_EXECUTION_COLUMNS})
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 // Upsert rather than INSERT OR REPLACE: REPLACE deletes first, which would fire cascades.
 const UPSERT_RESULT_SQL = `INSERT INTO execution_results (execution_id, result) VALUES (?, ?)

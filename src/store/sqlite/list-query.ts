@@ -1,18 +1,11 @@
 /**
  * Compiles a backend-neutral ExecutionQuery into SQLite SQL. Values are always bound parameters;
- * the only identifiers spliced into the text are column names checked against the closed sets
- * below, so a caller's bug cannot become an injection.
+ * the only identifiers spliced into the text are column names checked against the closed sets in
+ * `../execution-query-columns.ts`, so a caller's bug cannot become an injection.
  */
-import { ValidationError } from '../../domain/errors.ts';
-import {
-  ExecutionColumn,
-  type Condition,
-  type ExecutionJsonColumn,
-  type ExecutionQuery,
-  type FieldRef,
-  type SortKey,
-} from '../../domain/execution-query.ts';
-import { EXECUTION_COLUMNS } from './execution-row.ts';
+import type { Condition, ExecutionQuery, FieldRef, SortKey } from '../../domain/execution-query.ts';
+import { EXECUTION_COLUMNS } from '../execution-row.ts';
+import { JSON_COLUMNS, quotedColumn, snapshotColumn, sortKeysWithTieBreak } from '../execution-query-columns.ts';
 
 export type SqlValue = string | number;
 
@@ -22,26 +15,6 @@ export interface CompiledListQuery {
   /** Total matches: takes `params`. */
   countSql: string;
   params: SqlValue[];
-}
-
-const COLUMNS: ReadonlySet<string> = new Set(Object.values(ExecutionColumn));
-const JSON_COLUMNS: ReadonlySet<string> = new Set<ExecutionJsonColumn>([
-  'context',
-  'parameters',
-  'liveaction',
-  'trigger_refs',
-]);
-const SNAPSHOT_COLUMNS = { action: 'action_snapshot', runner: 'runner_snapshot' } as const;
-
-/** StackStorm's default: newest first, then by action ref. */
-export const DEFAULT_ORDER: readonly SortKey[] = [
-  { column: 'start_ts', descending: true },
-  { column: 'action_ref', descending: false },
-];
-
-function column(name: string, allowed: ReadonlySet<string> = COLUMNS): string {
-  if (!allowed.has(name)) throw new ValidationError(`Unknown execution column "${name}"`);
-  return `"${name}"`;
 }
 
 /**
@@ -92,10 +65,10 @@ function compileCondition(condition: Condition, params: SqlValue[]): string {
   const field: FieldRef = condition.field;
   switch (field.kind) {
     case 'column':
-      return predicate(column(field.column), condition, false, params);
+      return predicate(quotedColumn(field.column), condition, false, params);
     case 'json':
       return predicate(
-        jsonText(column(field.column, JSON_COLUMNS), field.path, params),
+        jsonText(quotedColumn(field.column, JSON_COLUMNS), field.path, params),
         condition,
         true,
         params,
@@ -103,20 +76,18 @@ function compileCondition(condition: Condition, params: SqlValue[]): string {
     case 'snapshot': {
       // Snapshots are few (one per action version) and the executions referencing them many:
       // find the matching snapshot ids first, then the executions embedding one of them.
-      const snapshotColumn = SNAPSHOT_COLUMNS[field.snapshot];
-      if (!snapshotColumn) throw new ValidationError(`Unknown snapshot "${String(field.snapshot)}"`);
+      const column = snapshotColumn(field.snapshot);
       const match = predicate(jsonText('doc', field.path, params), condition, true, params);
-      return `${snapshotColumn} IN (SELECT id FROM snapshots WHERE ${match})`;
+      return `${column} IN (SELECT id FROM snapshots WHERE ${match})`;
     }
   }
 }
 
 /** ORDER BY with `id` appended (in the first key's direction) so that pages never overlap. */
 function orderBy(keys: readonly SortKey[]): string {
-  const order = keys.length > 0 ? keys : DEFAULT_ORDER;
-  const terms = order.map((k) => `${column(k.column)} ${k.descending ? 'DESC' : 'ASC'}`);
-  if (!order.some((k) => k.column === 'id')) terms.push(`"id" ${order[0]?.descending ? 'DESC' : 'ASC'}`);
-  return terms.join(', ');
+  return sortKeysWithTieBreak(keys)
+    .map((k) => `${quotedColumn(k.column)} ${k.descending ? 'DESC' : 'ASC'}`)
+    .join(', ');
 }
 
 export function compileListQuery(query: ExecutionQuery): CompiledListQuery {

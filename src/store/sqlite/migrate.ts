@@ -3,43 +3,21 @@
  * transaction, and recorded in `schema_migrations`. A database whose highest recorded migration is
  * newer than the newest file here is refused: an older Squall must not write to it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { readMigrations, type Migration } from '../migration-files.ts';
 import { SchemaTooNewError } from '../schema-too-new-error.ts';
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type { Migration } from '../migration-files.ts';
 
 // Resolved from this module so it works from any working directory.
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
-const FILE_NAME = /^(\d+)_([\w-]+)\.sql$/;
 
 let cached: readonly Migration[] | undefined;
 
 /** The migrations shipped with this code, in version order. */
 export function knownMigrations(): readonly Migration[] {
-  if (cached) return cached;
-  const migrations: Migration[] = [];
-  for (const file of readdirSync(MIGRATIONS_DIR)) {
-    const match = FILE_NAME.exec(file);
-    if (!match) continue;
-    const [, version, name] = match;
-    migrations.push({
-      version: Number(version),
-      name: name ?? file,
-      sql: readFileSync(new URL(file, MIGRATIONS_DIR), 'utf8'),
-    });
-  }
-  migrations.sort((a, b) => a.version - b.version);
-  migrations.forEach((m, i) => {
-    // A gap or a duplicate number is a packaging mistake; catching it here beats a half-built schema.
-    if (m.version !== i + 1) throw new Error(`Migration ${m.version}_${m.name}.sql is out of sequence`);
-  });
-  cached = migrations;
-  return migrations;
+  cached ??= readMigrations(MIGRATIONS_DIR);
+  return cached;
 }
 
 export function latestKnownVersion(): number {

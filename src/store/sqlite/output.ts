@@ -13,7 +13,7 @@ WHERE o.execution_id = :id AND (:type IS NULL OR o.output_type = :type)
 ORDER BY o.id`;
 
 export interface OutputStore {
-  append(chunks: readonly NewOutputChunk[]): void;
+  append(chunks: readonly NewOutputChunk[]): number[];
   list(executionId: string, outputType?: string): OutputChunk[];
 }
 
@@ -21,13 +21,11 @@ export function prepareOutput(db: Database.Database): OutputStore {
   const insert = db.prepare<[string, number, string, string]>(APPEND_SQL);
   const list = db.prepare<{ id: string; type: string | null }, OutputChunk>(LIST_SQL);
   // A transaction (a savepoint inside the store's group commit): a batch is stored whole or not at all.
-  const append = db.transaction((chunks: readonly NewOutputChunk[]) => {
-    for (const c of chunks) insert.run(c.executionId, c.timestamp, c.outputType, c.data);
-  });
+  const append = db.transaction((chunks: readonly NewOutputChunk[]) =>
+    chunks.map((c) => Number(insert.run(c.executionId, c.timestamp, c.outputType, c.data).lastInsertRowid)),
+  );
   return {
-    append(chunks) {
-      if (chunks.length > 0) append(chunks);
-    },
+    append: (chunks) => (chunks.length > 0 ? append(chunks) : []),
     list: (executionId, outputType) => list.all({ id: executionId, type: outputType ?? null }),
   };
 }

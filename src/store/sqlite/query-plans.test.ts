@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Condition, DistinctColumn, ExecutionQuery } from '../../domain/execution-query.ts';
 import { CLAIM_SQL, MARK_DELAYED_SQL, NEXT_DUE_SQL, SELECT_DUE_SQL } from './execution-queue.ts';
-import { distinctSql, hasNullSql } from './execution-reads.ts';
+import { distinctSql, hasNullSql } from '../distinct-values.ts';
 import { TRANSITION_SQL } from './execution-writes.ts';
 import { compileListQuery } from './list-query.ts';
 import { migrate } from './migrate.ts';

@@ -21,7 +21,7 @@ import { prepareCatalog, type Catalog } from './catalog.ts';
 import { GroupCommit } from './group-commit.ts';
 import { prepareExecutionQueue, type ExecutionQueue } from './execution-queue.ts';
 import { prepareExecutionReads, type ExecutionReads } from './execution-reads.ts';
-import { rowToRecord, type ExecutionRow } from './execution-row.ts';
+import { rowToRecord, type ExecutionRow } from '../execution-row.ts';
 import { prepareExecutionWrites, type ExecutionWrites, type SerializedResult } from './execution-writes.ts';
 import { compileListQuery, type SqlValue } from './list-query.ts';
 import { prepareOutput, type OutputStore } from './output.ts';
@@ -138,7 +138,7 @@ export class SqliteStore implements Store {
     return this.#reads.byStatus(statuses);
   }
 
-  appendOutput(chunks: readonly NewOutputChunk[]): Promise<void> {
+  appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]> {
     return this.#group.run(() => this.#output.append(chunks));
   }
   async listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]> {

@@ -1,8 +1,10 @@
 /**
- * The execution row and its mapping to and from ExecutionRecord. Mapping is on the hot path (every
- * transition returns a record), so it is a flat copy plus one JSON.parse per document column.
+ * The execution row, as every SQL backend stores it, and its mapping to and from ExecutionRecord.
+ * Both backends select the same columns in the same order and hand back documents as JSON text and
+ * times as numbers, so one mapping serves both. Mapping is on the hot path (every transition
+ * returns a record), so it is a flat copy plus one JSON.parse per document column.
  */
-import type { ExecutionStatus } from '../../domain/status.ts';
+import type { ExecutionStatus } from '../domain/status.ts';
 import type {
   ExecutionRecord,
   Json,
@@ -10,12 +12,11 @@ import type {
   LiveactionFields,
   LogEntry,
   TriggerRefs,
-} from '../../domain/types.ts';
+} from '../domain/types.ts';
 
 /**
- * What every query returning executions selects: the row minus queue bookkeeping. Statements
- * selecting it run in raw mode (arrays, not objects), which halves better-sqlite3's per-row cost;
- * ExecutionRow names the positions.
+ * What every query returning executions selects: the row minus queue bookkeeping. Backends read
+ * it as arrays (not objects), which is cheaper per row; ExecutionRow names the positions.
  */
 export const EXECUTION_COLUMNS = `id, liveaction_id, action_ref, action_snapshot, runner_snapshot, runner_name,
   status, start_ts, end_ts, parent_id, "user", parameters, context, liveaction, log, delay, result_size,
@@ -74,11 +75,11 @@ export function rowToRecord(row: ExecutionRow): ExecutionRecord {
   };
 }
 
-export const INSERT_EXECUTION_SQL = `INSERT INTO executions (id, liveaction_id, action_ref, action_snapshot,
+/** The columns an insert sets, in the order of InsertExecutionParams. */
+export const INSERT_EXECUTION_COLUMNS = `id, liveaction_id, action_ref, action_snapshot,
   runner_snapshot, runner_name, status, start_ts, end_ts, parent_id, "user", parameters, context, liveaction,
   log, delay, result_size, trigger_refs, rule_name, trigger_name, trigger_type_name, trigger_instance_id,
-  workflow_execution, task_execution, run_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  workflow_execution, task_execution, run_at`;
 
 export type InsertExecutionParams = [
   string,

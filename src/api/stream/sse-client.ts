@@ -1,0 +1,92 @@
+/**
+ * One Server-Sent Events connection. Writing never waits for the client: frames go to the socket's
+ * buffer, and a client whose unread backlog passes `maxBufferedBytes` is told why and disconnected,
+ * so a stalled client costs a bounded amount of memory and never slows the engine or anyone else.
+ */
+import type { FastifyReply } from 'fastify';
+
+export interface SseOptions {
+  /** Unread bytes a client may fall behind by before it is disconnected. */
+  maxBufferedBytes: number;
+  /** Keep-alive newline after this long without a frame; 0 disables. */
+  heartbeatMs: number;
+  /** Called once when the connection ends, for whatever reason. */
+  onClose: () => void;
+}
+
+/** How long a disconnected slow client gets to read its last words before the socket is destroyed. */
+const GOODBYE_MS = 2000;
+
+export class SseClient {
+  readonly #reply: FastifyReply;
+  readonly #options: SseOptions;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(reply: FastifyReply, options: SseOptions) {
+    this.#reply = reply;
+    this.#options = options;
+    const raw = reply.raw;
+    // Headers set by hooks (CORS, X-Request-ID) are on the reply; the raw response needs them too.
+    reply.hijack();
+    raw.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string | string[] | number>),
+      'content-type': 'text/event-stream; charset=UTF-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    raw.on('close', () => this.#finish());
+    this.#armHeartbeat();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Writes raw text (a frame, or the keep-alive newline). */
+  write(text: string): void {
+    if (this.#closed) return;
+    const raw = this.#reply.raw;
+    raw.write(text);
+    if (raw.writableLength > this.#options.maxBufferedBytes) {
+      this.close(
+        frame(
+          'error',
+          JSON.stringify({
+            faultstring: `Client is too slow: more than ${this.#options.maxBufferedBytes} bytes unread; disconnected.`,
+          }),
+        ),
+      );
+      return;
+    }
+    this.#armHeartbeat();
+  }
+
+  /** Ends the stream, optionally with last words; a client that does not read them is cut off. */
+  close(last?: string): void {
+    if (this.#closed) return;
+    const raw = this.#reply.raw;
+    this.#finish();
+    raw.end(last);
+    setTimeout(() => raw.destroy(), GOODBYE_MS).unref();
+  }
+
+  #armHeartbeat(): void {
+    if (this.#options.heartbeatMs <= 0) return;
+    clearTimeout(this.#heartbeat);
+    this.#heartbeat = setTimeout(() => this.write('\n'), this.#options.heartbeatMs);
+    this.#heartbeat.unref();
+  }
+
+  #finish(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#heartbeat);
+    this.#options.onClose();
+  }
+}
+
+/** One SSE frame: the event name and one line of data. */
+export function frame(event: string, data: string): string {
+  return `event: ${event}\ndata: ${data}\n\n`;
+}

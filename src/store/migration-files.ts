@@ -1,0 +1,34 @@
+/**
+ * Numbered plain-SQL migrations (`NNN_name.sql`) as every SQL backend ships them, one folder per
+ * backend. Reading and checking the folder is the same everywhere; applying is the backend's.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const FILE_NAME = /^(\d+)_([\w-]+)\.sql$/;
+
+/** The migrations in `dir` (a folder URL ending in `/`), in version order. */
+export function readMigrations(dir: URL): Migration[] {
+  const migrations: Migration[] = [];
+  for (const file of readdirSync(dir)) {
+    const match = FILE_NAME.exec(file);
+    if (!match) continue;
+    const [, version, name] = match;
+    migrations.push({
+      version: Number(version),
+      name: name ?? file,
+      sql: readFileSync(new URL(file, dir), 'utf8'),
+    });
+  }
+  migrations.sort((a, b) => a.version - b.version);
+  migrations.forEach((m, i) => {
+    // A gap or a duplicate number is a packaging mistake; catching it here beats a half-built schema.
+    if (m.version !== i + 1) throw new Error(`Migration ${m.version}_${m.name}.sql is out of sequence`);
+  });
+  return migrations;
+}
