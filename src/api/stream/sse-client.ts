@@ -12,6 +12,8 @@ export interface SseOptions {
   heartbeatMs: number;
   /** Called once when the connection ends, for whatever reason. */
   onClose: () => void;
+  /** Told why a client is being dropped (for the log: the client may never read it). */
+  onDrop: (reason: string) => void;
 }
 
 /** How long a disconnected slow client gets to read its last words before the socket is destroyed. */
@@ -47,19 +49,21 @@ export class SseClient {
   write(text: string): void {
     if (this.#closed) return;
     const raw = this.#reply.raw;
-    raw.write(text);
+    // Judged on what is still unread from earlier frames, so one big frame (a large result) goes
+    // through; memory per client stays under the bound plus one frame.
     if (raw.writableLength > this.#options.maxBufferedBytes) {
-      this.close(
-        frame(
-          'error',
-          JSON.stringify({
-            faultstring: `Client is too slow: more than ${this.#options.maxBufferedBytes} bytes unread; disconnected.`,
-          }),
-        ),
-      );
+      this.drop(`Client is too slow: more than ${this.#options.maxBufferedBytes} bytes unread; disconnected.`);
       return;
     }
+    raw.write(text);
     this.#armHeartbeat();
+  }
+
+  /** Disconnects with a reason: logged, and sent as a last `error` event for a client that reads it. */
+  drop(reason: string): void {
+    if (this.#closed) return;
+    this.#options.onDrop(reason);
+    this.close(frame('error', JSON.stringify({ faultstring: reason })));
   }
 
   /** Ends the stream, optionally with last words; a client that does not read them is cut off. */

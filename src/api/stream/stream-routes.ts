@@ -60,6 +60,7 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, op
     const client = new SseClient(reply, {
       maxBufferedBytes: options.maxBufferedBytes,
       heartbeatMs,
+      onDrop: (reason) => reply.log.warn({ reason }, 'stream client dropped'),
       onClose: () => {
         options.connections.delete(client);
         onClose();
@@ -103,7 +104,7 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, op
     unsubscribe = hub.subscribe({
       wants: (name) => name === endEvent || patterns.some((p) => p.test(name)),
       deliver,
-      overflow: (reason) => client.close(frame('error', JSON.stringify({ faultstring: reason }))),
+      overflow: (reason) => client.drop(reason),
     });
     client.write('\n');
     // The race st2 itself has: the execution finished before the client connected. Tell it now.
@@ -143,7 +144,7 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, op
     unsubscribe = hub.subscribe({
       wants: (name) => name === 'st2.execution.output__create' || name === 'st2.execution__update',
       deliver: (event) => (held ? held.push(event) : handle(event)),
-      overflow: (reason) => client.close(frame('error', JSON.stringify({ faultstring: reason }))),
+      overflow: (reason) => client.drop(reason),
     });
     for (const chunk of await ctx.engine.listOutput(record.id, only)) {
       client.write(frame('st2.execution.output__create', outputEvent(chunk).data));

@@ -1,0 +1,149 @@
+/**
+ * The Store on PostgreSQL, for scale-out: any number of processes share one database, and the
+ * execution rows are the queue. Each operation is one statement on a pooled connection (a few
+ * need two, without a transaction); PostgreSQL's own concurrency control keeps them apart, so
+ * unlike the SQLite store there is no group commit here: concurrent commits already share WAL
+ * flushes in PostgreSQL.
+ *
+ * No action cache either: other processes write actions too, and a lookup by ref is one index
+ * probe.
+ */
+import type { Pool } from 'pg';
+import type { DistinctColumn, ExecutionQuery } from '../../domain/execution-query.ts';
+import type { ExecutionStatus } from '../../domain/status.ts';
+import type { Action, ExecutionRecord, Json, JsonObject, OutputChunk, Pack } from '../../domain/types.ts';
+import { rowToRecord, type ExecutionRow } from '../execution-row.ts';
+import type {
+  ActionFilter,
+  NewOutputChunk,
+  Page,
+  PageOf,
+  Store,
+  StoredAction,
+  Transition,
+} from '../store.ts';
+import { createCatalog, type Catalog } from './catalog.ts';
+import { rowsOf, valueOf } from './connection-pool.ts';
+import { createExecutionQueue, type ExecutionQueue } from './execution-queue.ts';
+import { createExecutionReads, type ExecutionReads } from './execution-reads.ts';
+import { createExecutionWrites, type ExecutionWrites, type SerializedResult } from './execution-writes.ts';
+import { compileListQuery } from './list-query.ts';
+import { OutputStore } from './output.ts';
+
+export class PostgresStore implements Store {
+  readonly #pool: Pool;
+  readonly #catalog: Catalog;
+  readonly #writes: ExecutionWrites;
+  readonly #reads: ExecutionReads;
+  readonly #queue: ExecutionQueue;
+  readonly #output: OutputStore;
+  /** Operations not settled yet: close() waits for them, because ending the pool strands its waiters. */
+  readonly #inFlight = new Set<Promise<unknown>>();
+  #closing: Promise<void> | undefined;
+
+  constructor(pool: Pool) {
+    this.#pool = pool;
+    this.#catalog = createCatalog(pool);
+    this.#writes = createExecutionWrites(pool);
+    this.#reads = createExecutionReads(pool);
+    this.#queue = createExecutionQueue(pool);
+    this.#output = new OutputStore(pool);
+  }
+
+  savePack(pack: Pack): Promise<void> {
+    return this.#run(() => this.#catalog.savePack(pack));
+  }
+  getPack(ref: string): Promise<Pack | undefined> {
+    return this.#run(() => this.#catalog.getPack(ref));
+  }
+  saveAction(action: Action): Promise<StoredAction> {
+    return this.#run(() => this.#catalog.saveAction(action));
+  }
+  getAction(refOrId: string): Promise<StoredAction | undefined> {
+    return this.#run(() => this.#catalog.getAction(refOrId));
+  }
+  listActions(filter: ActionFilter, page: Page): Promise<PageOf<Action>> {
+    return this.#run(() => this.#catalog.listActions(filter, page));
+  }
+  deleteAction(id: string): Promise<boolean> {
+    return this.#run(() => this.#catalog.deleteAction(id));
+  }
+  putSnapshot(id: string, doc: JsonObject): Promise<void> {
+    return this.#run(() => this.#catalog.putSnapshot(id, doc));
+  }
+  getSnapshots(ids: readonly string[]): Promise<Map<string, JsonObject>> {
+    return this.#run(() => this.#catalog.getSnapshots(ids));
+  }
+
+  createExecution(record: ExecutionRecord, result?: SerializedResult): Promise<void> {
+    return this.#run(() => this.#writes.create(record, result));
+  }
+  getExecution(id: string): Promise<ExecutionRecord | undefined> {
+    return this.#run(() => this.#reads.get(id));
+  }
+  lastExecutionId(): Promise<string | undefined> {
+    return this.#run(() => this.#reads.lastId());
+  }
+  listExecutions(query: ExecutionQuery): Promise<PageOf<ExecutionRecord>> {
+    return this.#run(async () => {
+      const { sql, countSql, params } = compileListQuery(query);
+      // Unnamed statements: list shapes vary, and pg never forgets a named one on a connection.
+      // The count runs beside the page, on another connection, so it costs no extra round trip.
+      const [rows, total] = await Promise.all([
+        rowsOf<ExecutionRow>(this.#pool, { text: sql }, [...params, query.limit, query.offset]),
+        query.countTotal ? valueOf<number>(this.#pool, { text: countSql }, params) : -1,
+      ]);
+      return { items: rows.map(rowToRecord), total };
+    });
+  }
+  childrenOf(parentIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.#run(() => this.#reads.childrenOf(parentIds));
+  }
+  distinctValues(column: DistinctColumn): Promise<Json[]> {
+    return this.#run(() => this.#reads.distinctValues(column));
+  }
+  getResults(ids: readonly string[]): Promise<Map<string, string>> {
+    return this.#run(() => this.#reads.results(ids));
+  }
+  transition(change: Transition): Promise<ExecutionRecord | undefined> {
+    return this.#run(() => this.#writes.transition(change));
+  }
+
+  markDelayed(now: number): Promise<ExecutionRecord[]> {
+    return this.#run(() => this.#queue.markDelayed(now));
+  }
+  claimDue(now: number, limit: number, owner: string): Promise<ExecutionRecord[]> {
+    return this.#run(() => this.#queue.claimDue(now, limit, owner));
+  }
+  nextDueAt(): Promise<number | undefined> {
+    return this.#run(() => this.#queue.nextDueAt());
+  }
+  listByStatus(statuses: readonly ExecutionStatus[]): Promise<ExecutionRecord[]> {
+    return this.#run(() => this.#reads.byStatus(statuses));
+  }
+
+  appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]> {
+    return this.#run(() => this.#output.append(chunks));
+  }
+  listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]> {
+    return this.#run(() => this.#output.list(executionId, outputType));
+  }
+
+  /** Lets every operation already started finish (nothing issued is lost), then disconnects. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#pool.end();
+    })();
+    return this.#closing;
+  }
+
+  #run<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#closing) return Promise.reject(new Error('The PostgreSQL store is closed'));
+    const promise = operation();
+    this.#inFlight.add(promise);
+    const settle = () => this.#inFlight.delete(promise);
+    promise.then(settle, settle);
+    return promise;
+  }
+}
