@@ -6,7 +6,12 @@
 import { ValidationError } from '../domain/errors.ts';
 import type { ExecutionRecord, Json, JsonObject } from '../domain/types.ts';
 import type { Engine } from '../engine/engine.ts';
-import { EXECUTION_FIELD_SET, EXECUTION_FIELDS, executionView, type ExecutionParts } from './execution-view.ts';
+import {
+  EXECUTION_FIELD_SET,
+  EXECUTION_FIELDS,
+  executionView,
+  type ExecutionParts,
+} from './execution-view.ts';
 
 /** Fields `exclude_attributes` may drop (dropping `action`/`runner` would defeat masking). */
 const EXCLUDABLE = new Set(['result', 'trigger_instance', 'status']);
@@ -65,7 +70,11 @@ export async function loadExecutionViews(
   options: LoadOptions,
 ): Promise<JsonObject[]> {
   const parts = await loadExecutionParts(engine, records, options);
-  const view = { mask: options.mask, webUiBaseUrl: options.webUiBaseUrl, ...(options.fields ? { fields: options.fields } : {}) };
+  const view = {
+    mask: options.mask,
+    webUiBaseUrl: options.webUiBaseUrl,
+    ...(options.fields ? { fields: options.fields } : {}),
+  };
   return parts.map((p) => executionView(p, view));
 }
 

@@ -83,9 +83,14 @@ function maskedParameters(parts: ExecutionParts): JsonObject {
 function maskedResult(parts: ExecutionParts, mask: boolean): Json | undefined {
   if (parts.result === undefined || !mask) return parts.result;
   const outputKey = parts.runner?.['output_key'];
-  return maskResult(parts.result, typeof outputKey === 'string' ? outputKey : undefined, outputSchemaOf(parts.action), {
-    runnerName: parts.record.runnerName,
-  });
+  return maskResult(
+    parts.result,
+    typeof outputKey === 'string' ? outputKey : undefined,
+    outputSchemaOf(parts.action),
+    {
+      runnerName: parts.record.runnerName,
+    },
+  );
 }
 
 /**

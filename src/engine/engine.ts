@@ -18,6 +18,9 @@ import { recoverInterrupted, type RecoveryReport } from './recovery.ts';
 import { RunnerTypeRegistry } from './runner-types.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
 
+/** Output chunks read per query when streaming stored output. */
+const OUTPUT_PAGE = 32;
+
 export interface EngineOptions {
   runnerPoolSize: number;
   owner: string;
@@ -64,7 +67,7 @@ export class Engine {
       bus,
       {
         flushIntervalMs: options.outputFlushMs ?? 50,
-        maxPendingBytes: 1024 * 1024,
+        maxPendingBytes: 256 * 1024,
         maxStoredBytesPerStream: maxOutputBytesPerStream,
       },
       (error) => options.onError(error, 'storing output failed'),
@@ -178,7 +181,18 @@ export class Engine {
     return this.#store.distinctValues(column);
   }
 
-  listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]> {
-    return this.#store.listOutput(executionId, outputType);
+  /**
+   * An execution's stored output, page by page, so that even capped-size output (tens of MB) is
+   * never held in memory at once.
+   */
+  async *outputChunks(executionId: string, outputType?: string): AsyncGenerator<OutputChunk> {
+    let afterId = 0;
+    for (;;) {
+      const page = await this.#store.listOutput(executionId, outputType, { afterId, limit: OUTPUT_PAGE });
+      yield* page;
+      const last = page[page.length - 1];
+      if (!last || page.length < OUTPUT_PAGE) return;
+      afterId = last.id;
+    }
   }
 }

@@ -11,6 +11,13 @@ export type OutputStream = 'stdout' | 'stderr';
 /** Receives output as it is produced; implementations buffer and cap, so calls are cheap. */
 export interface OutputSink {
   write(stream: OutputStream, data: string): void;
+  /**
+   * False once the sink keeps nothing more of `stream`. A runner that keeps nothing more either
+   * may then stop decoding that stream and only report how many bytes went by.
+   */
+  accepting(stream: OutputStream): boolean;
+  /** Bytes of `stream` the runner passed over without decoding (see `accepting`). */
+  skipped(stream: OutputStream, bytes: number): void;
 }
 
 export interface RunContext {

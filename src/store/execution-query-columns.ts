@@ -44,6 +44,7 @@ export function snapshotColumn(kind: string): string {
  */
 export function sortKeysWithTieBreak(keys: readonly SortKey[]): SortKey[] {
   const order = keys.length > 0 ? [...keys] : [...DEFAULT_ORDER];
-  if (!order.some((k) => k.column === 'id')) order.push({ column: 'id', descending: order[0]?.descending ?? false });
+  if (!order.some((k) => k.column === 'id'))
+    order.push({ column: 'id', descending: order[0]?.descending ?? false });
   return order;
 }

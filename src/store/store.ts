@@ -64,6 +64,12 @@ export interface Transition {
   runAt?: number;
 }
 
+/** A window on an execution's output: chunks after `afterId`, at most `limit` of them. */
+export interface OutputPage {
+  afterId: number;
+  limit: number;
+}
+
 /** New output to append; the store assigns ids and keeps the order given. */
 export interface NewOutputChunk {
   executionId: string;
@@ -130,7 +136,7 @@ export interface Store {
    */
   appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]>;
   /** Stored output of one execution in append order, optionally of one output type. */
-  listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]>;
+  listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]>;
 
   close(): Promise<void>;
 }

@@ -42,7 +42,11 @@ describe('GET /stream/v1/stream', () => {
     const events = parsed(sse.frames).filter((e) => e.body.id === exec.id || e.body.execution_id === exec.id);
     const updates = events.filter((e) => e.event === 'st2.execution__update');
     // `delayed` happens as the POST returns, before this client connects.
-    expect(updates.map((e) => e.body.status).filter((s) => s !== 'delayed')).toEqual(['scheduled', 'running', 'succeeded']);
+    expect(updates.map((e) => e.body.status).filter((s) => s !== 'delayed')).toEqual([
+      'scheduled',
+      'running',
+      'succeeded',
+    ]);
     const last = updates[updates.length - 1]?.body;
     expect(last?.result.stdout).toBe('line 1\nline 2\nline 3\nline 4\nline 5');
     const outputs = events.filter((e) => e.event === 'st2.execution.output__create');
@@ -97,7 +101,9 @@ describe('GET /stream/v1/stream', () => {
   });
 
   it('filters by action_refs and execution_ids, and matches event globs', async () => {
-    const byRef = await connectSse(`${squall.url}/stream/v1/stream?action_refs=core.echo&events=st2.execution__*`);
+    const byRef = await connectSse(
+      `${squall.url}/stream/v1/stream?action_refs=core.echo&events=st2.execution__*`,
+    );
     const byId = await connectSse(`${squall.url}/v1/stream?execution_ids=none&events=*`);
     await post({ action: 'core.noop' });
     await post({ action: 'core.echo', parameters: { message: 'hi' } });
@@ -119,7 +125,10 @@ describe('GET /stream/v1/stream', () => {
     await sse.closed;
     const events = parsed(sse.frames);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ event: 'st2.execution__update', body: { id: exec.id, status: 'succeeded' } });
+    expect(events[0]).toMatchObject({
+      event: 'st2.execution__update',
+      body: { id: exec.id, status: 'succeeded' },
+    });
   });
 
   it('sends keep-alive newlines when idle', async () => {
@@ -132,7 +141,9 @@ describe('GET /stream/v1/stream', () => {
 
   it('serves hundreds of subscribers at once', async () => {
     const clients = await Promise.all(
-      Array.from({ length: 200 }, () => connectSse(`${squall.url}/stream/v1/stream?events=st2.execution__update`)),
+      Array.from({ length: 200 }, () =>
+        connectSse(`${squall.url}/stream/v1/stream?events=st2.execution__update`),
+      ),
     );
     const exec = await post({ action: 'core.noop' });
     const done = (f: SseFrame[]) =>

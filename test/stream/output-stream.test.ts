@@ -35,7 +35,9 @@ describe('GET /stream/v1/executions/{id}/output', () => {
       await new Promise((r) => setTimeout(r, 25));
     }
     const all = await connectSse(`${squall.url}/stream/v1/executions/${exec.id}/output`);
-    const stdout = await connectSse(`${squall.url}/stream/v1/executions/${exec.id}/output?output_type=stdout`);
+    const stdout = await connectSse(
+      `${squall.url}/stream/v1/executions/${exec.id}/output?output_type=stdout`,
+    );
     await Promise.all([all.closed, stdout.closed]);
     const data = (frames: typeof all.frames) =>
       frames
@@ -54,13 +56,19 @@ describe('GET /stream/v1/executions/{id}/output', () => {
     const sse = await connectSse(`${squall.url}/stream/v1/executions/${exec.id}/output`);
     await sse.closed;
     expect(sse.frames.map((f) => f.event)).toEqual(['st2.execution.output__create', 'EOF']);
-    expect(JSON.parse(sse.frames[0]?.data ?? '{}')).toMatchObject({ execution_id: exec.id, output_type: 'stdout', data: 'done\n' });
+    expect(JSON.parse(sse.frames[0]?.data ?? '{}')).toMatchObject({
+      execution_id: exec.id,
+      output_type: 'stdout',
+      data: 'done\n',
+    });
     const last = await connectSse(`${squall.url}/stream/v1/executions/last/output`);
     await last.closed;
     expect(last.frames.map((f) => f.event)).toEqual(['st2.execution.output__create', 'EOF']);
     const missing = await squall.api('/stream/v1/executions/000000000000000000000000/output');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ faultstring: 'Unable to identify resource with id "000000000000000000000000".' });
+    expect(await missing.json()).toEqual({
+      faultstring: 'Unable to identify resource with id "000000000000000000000000".',
+    });
   });
 });
 
@@ -73,14 +81,22 @@ describe('slow clients', () => {
     let stalledText = '';
     stalled.on('data', (d: Buffer) => (stalledText += d.toString('latin1')));
     const stalledClosed = new Promise<void>((resolve) => stalled.on('close', () => resolve()));
-    const reader = await connectSse(`${squall.url}/stream/v1/stream?events=st2.execution.output__create,st2.execution__update`);
+    const reader = await connectSse(
+      `${squall.url}/stream/v1/stream?events=st2.execution.output__create,st2.execution__update`,
+    );
     await new Promise((r) => setTimeout(r, 200));
     // 24 MB of output: far beyond the 256 KiB a stream client may fall behind by, and beyond what
     // the kernel socket buffers can hide.
-    const exec = await post({ action: 'core.local', parameters: { cmd: 'head -c 24000000 /dev/zero | tr "\\\\0" "x" | fold -w 99' } });
+    const exec = await post({
+      action: 'core.local',
+      parameters: { cmd: 'head -c 24000000 /dev/zero | tr "\\\\0" "x" | fold -w 99' },
+    });
     const done = (await squall.waitFor(exec.id)) as Record<string, any>;
     expect(done.status).toBe('succeeded');
-    await reader.until((f) => f.some((x) => x.event === 'st2.execution__update' && JSON.parse(x.data).status === 'succeeded'), 30_000);
+    await reader.until(
+      (f) => f.some((x) => x.event === 'st2.execution__update' && JSON.parse(x.data).status === 'succeeded'),
+      30_000,
+    );
     reader.close();
     const received = reader.frames
       .filter((f) => f.event === 'st2.execution.output__create')

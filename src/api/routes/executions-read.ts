@@ -2,6 +2,7 @@
  * The read side of `/executions`: list, one, filter values, output, result, attribute, children
  * (spec §2.1, §2.3, §2.4, §2.7, §2.9–§2.11).
  */
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError, UnknownResourceError, ValidationError } from '../../domain/errors.ts';
@@ -175,9 +176,16 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
       request.query as Query,
     );
     const record = await engine.getExecution(id, { allowLast: true });
-    const chunks = await engine.listOutput(record.id, q.output_type === 'all' ? undefined : q.output_type);
+    const chunks = engine.outputChunks(record.id, q.output_type === 'all' ? undefined : q.output_type);
     void reply.type('text/plain; charset=UTF-8');
-    return chunks.map((c) => c.data).join('');
+    // Streamed page by page: stored output can be tens of megabytes.
+    return reply.send(
+      Readable.from(
+        (async function* () {
+          for await (const chunk of chunks) yield chunk.data;
+        })(),
+      ),
+    );
   });
 
   app.get(`${base}/:id/result`, async (request, reply) => {

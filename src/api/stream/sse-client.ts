@@ -52,11 +52,33 @@ export class SseClient {
     // Judged on what is still unread from earlier frames, so one big frame (a large result) goes
     // through; memory per client stays under the bound plus one frame.
     if (raw.writableLength > this.#options.maxBufferedBytes) {
-      this.drop(`Client is too slow: more than ${this.#options.maxBufferedBytes} bytes unread; disconnected.`);
+      this.drop(
+        `Client is too slow: more than ${this.#options.maxBufferedBytes} bytes unread; disconnected.`,
+      );
       return;
     }
     raw.write(text);
     this.#armHeartbeat();
+  }
+
+  /**
+   * Writes at the client's pace, for replays of stored data: waits for the socket to drain rather
+   * than counting the replay against the slow-client bound.
+   */
+  async writePaced(text: string): Promise<void> {
+    if (this.#closed) return;
+    const raw = this.#reply.raw;
+    if (!raw.write(text)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          raw.off('drain', done);
+          raw.off('close', done);
+          resolve();
+        };
+        raw.on('drain', done);
+        raw.on('close', done);
+      });
+    }
   }
 
   /** Disconnects with a reason: logged, and sent as a last `error` event for a client that reads it. */

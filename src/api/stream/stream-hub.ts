@@ -87,7 +87,12 @@ export class StreamHub {
         name: `st2.execution__${phase}`,
         data: JSON.stringify(executionView(parts, { mask: true, webUiBaseUrl: this.#options.webUiBaseUrl })),
       },
-      { ...base, kind: 'liveaction', name: `st2.liveaction__${phase}`, data: JSON.stringify(liveactionView(parts, { mask: true })) },
+      {
+        ...base,
+        kind: 'liveaction',
+        name: `st2.liveaction__${phase}`,
+        data: JSON.stringify(liveactionView(parts, { mask: true })),
+      },
     ];
   }
 

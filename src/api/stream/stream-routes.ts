@@ -54,7 +54,11 @@ const ENDS_OUTPUT: ReadonlySet<string> = new Set(['pausing', 'resuming']);
 const endsOutput = (status: string | undefined): boolean =>
   status !== undefined && (ENDS_OUTPUT.has(status) || isCompleted(status as ExecutionStatus));
 
-export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, options: StreamRouteOptions): void {
+export function registerStreamRoutes(
+  app: FastifyInstance,
+  ctx: RouteContext,
+  options: StreamRouteOptions,
+): void {
   const { hub } = options;
   const open = (reply: FastifyReply, heartbeatMs: number, onClose: () => void): SseClient => {
     const client = new SseClient(reply, {
@@ -92,12 +96,18 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, op
     const passes = (event: StreamEvent): boolean => {
       if (!patterns.some((p) => p.test(event.name))) return false;
       if (actionRefs?.length && !actionRefs.includes(event.actionRef)) return false;
-      if (executionIds?.length && (event.kind === 'liveaction' || !executionIds.includes(event.executionId))) return false;
+      if (executionIds?.length && (event.kind === 'liveaction' || !executionIds.includes(event.executionId)))
+        return false;
       return true;
     };
     const deliver = (event: StreamEvent): void => {
       if (passes(event)) client.write(frame(event.name, event.data));
-      if (event.name === endEvent && event.kind === 'execution' && event.executionId === endExecution && isCompletion(event)) {
+      if (
+        event.name === endEvent &&
+        event.kind === 'execution' &&
+        event.executionId === endExecution &&
+        isCompletion(event)
+      ) {
         client.close();
       }
     };
@@ -121,7 +131,10 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, op
 
   app.get('/stream/v1/executions/:id/output', async (request, reply) => {
     const { id } = request.params as { id: string };
-    const q = parseParams({ output_type: { type: 'string', default: 'all' } } as const, request.query as Record<string, string>);
+    const q = parseParams(
+      { output_type: { type: 'string', default: 'all' } } as const,
+      request.query as Record<string, string>,
+    );
     const only = q.output_type === 'all' ? undefined : q.output_type;
     const record = await ctx.engine.getExecution(id, { allowLast: true });
 
@@ -146,8 +159,9 @@ export function registerStreamRoutes(app: FastifyInstance, ctx: RouteContext, op
       deliver: (event) => (held ? held.push(event) : handle(event)),
       overflow: (reason) => client.drop(reason),
     });
-    for (const chunk of await ctx.engine.listOutput(record.id, only)) {
-      client.write(frame('st2.execution.output__create', outputEvent(chunk).data));
+    for await (const chunk of ctx.engine.outputChunks(record.id, only)) {
+      if (client.closed) return;
+      await client.writePaced(frame('st2.execution.output__create', outputEvent(chunk).data));
       lastSent = chunk.id;
     }
     const now = await ctx.engine.findExecution(record.id);

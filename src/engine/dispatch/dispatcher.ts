@@ -203,7 +203,12 @@ export class Dispatcher {
     // Output past the storage cap is recorded on the execution, so nobody mistakes it for complete.
     const contextPatch: JsonObject | undefined =
       Object.keys(truncation).length > 0
-        ? { output_truncated: { max_bytes_per_stream: this.#options.maxOutputBytesPerStream, dropped_bytes: truncation } }
+        ? {
+            output_truncated: {
+              max_bytes_per_stream: this.#options.maxOutputBytesPerStream,
+              dropped_bytes: truncation,
+            },
+          }
         : undefined;
     const result = serializeResult(outcome.result);
     const completed = isCompleted(outcome.status);

@@ -32,6 +32,9 @@ export interface ExecutionOutputInfo {
   runnerRef: string;
 }
 
+/** Consecutive writes merge into one stored chunk up to this size, so a chunk is cheap to replay. */
+const MAX_CHUNK_CHARS = 64 * 1024;
+
 export class OutputWriter {
   readonly #store: Store;
   readonly #bus: EventBus;
@@ -59,6 +62,10 @@ export class OutputWriter {
     };
     return {
       write: (stream, data) => this.#write(info, state(stream), stream, data),
+      accepting: (stream) => state(stream).stored < this.#options.maxStoredBytesPerStream,
+      skipped: (stream, bytes) => {
+        state(stream).dropped += bytes;
+      },
     };
   }
 
@@ -94,7 +101,12 @@ export class OutputWriter {
     }
     state.stored += bytes;
     const last = this.#pending[this.#pending.length - 1];
-    if (last && last.executionId === info.executionId && last.outputType === stream) {
+    if (
+      last &&
+      last.executionId === info.executionId &&
+      last.outputType === stream &&
+      last.data.length + text.length <= MAX_CHUNK_CHARS
+    ) {
       last.data += text;
     } else {
       this.#pending.push({
@@ -124,10 +136,18 @@ export class OutputWriter {
       this.#flushing = this.#flushing.then(async () => {
         try {
           const ids = await this.#store.appendOutput(
-            batch.map(({ executionId, timestamp, outputType, data }) => ({ executionId, timestamp, outputType, data })),
+            batch.map(({ executionId, timestamp, outputType, data }) => ({
+              executionId,
+              timestamp,
+              outputType,
+              data,
+            })),
           );
           // Live subscribers get the stored ids, so a replay followed by live events can dedupe.
-          this.#bus.emit({ type: 'output.appended', chunks: batch.map((chunk, i) => ({ ...chunk, id: ids[i] ?? 0 })) });
+          this.#bus.emit({
+            type: 'output.appended',
+            chunks: batch.map((chunk, i) => ({ ...chunk, id: ids[i] ?? 0 })),
+          });
         } catch (error) {
           this.#onError(error);
         }

@@ -179,6 +179,32 @@ describe('local-shell-cmd', () => {
     expect(streamed).toBe(total);
   });
 
+  it('only counts output once neither the result nor the sink keeps any more of it', async () => {
+    const capped = createLocalShellCmdRunner({ maxOutputBytes: 1024 * 1024 });
+    const ctx = testContext();
+    let streamed = 0;
+    let skipped = 0;
+    ctx.output.write = (_stream, data) => {
+      streamed += data.length;
+    };
+    // The sink stops accepting after 2 MiB, like the engine's output writer at its cap.
+    ctx.output.accepting = () => streamed < 2 * 1024 * 1024;
+    ctx.output.skipped = (_stream, bytes) => {
+      skipped += bytes;
+    };
+    const total = 20 * 1024 * 1024;
+    const { status, result } = await capped.run(
+      { cmd: `head -c ${total} /dev/zero | tr '\\0' a`, timeout: 60 },
+      {},
+      ctx,
+    );
+    expect(status).toBe('succeeded');
+    expect(result.stdout_truncated_bytes).toBe(total - 1024 * 1024);
+    expect(streamed).toBeGreaterThanOrEqual(2 * 1024 * 1024);
+    expect(streamed).toBeLessThan(3 * 1024 * 1024);
+    expect(streamed + skipped).toBe(total);
+  });
+
   it('keeps multi-byte characters intact across chunks and at the cap', async () => {
     const capped = createLocalShellCmdRunner({ maxOutputBytes: 1000 });
     const { result } = await capped.run(

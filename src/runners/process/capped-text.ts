@@ -14,6 +14,16 @@ export class CappedText {
     return this.totalBytes > this.keptBytes;
   }
 
+  /** Whether the budget is used up: further text would only be counted. */
+  get full(): boolean {
+    return this.keptBytes >= this.maxBytes;
+  }
+
+  /** Counts bytes that were not even decoded (the budget is full and nobody else wants them). */
+  count(byteLength: number): void {
+    this.totalBytes += byteLength;
+  }
+
   /** Bytes seen but not kept. */
   get droppedBytes(): number {
     return this.totalBytes - this.keptBytes;
@@ -39,7 +49,14 @@ export class CappedText {
   }
 
   text(): string {
-    return this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join('');
+    if (this.parts.length > 1) {
+      // Joined once and kept joined, so the pieces can be collected: with a full budget they are
+      // megabytes that would otherwise be held twice.
+      const joined = this.parts.join('');
+      this.parts.length = 0;
+      this.parts.push(joined);
+    }
+    return this.parts[0] ?? '';
   }
 }
 

@@ -148,6 +148,13 @@ function pipe(child: ChildProcess, name: OutputStream, kept: CappedText, sink: O
   // A decoder per stream keeps multi-byte characters split across chunks intact.
   const decoder = new StringDecoder('utf8');
   stream.on('data', (chunk: Buffer) => {
+    // Past every cap, decoding is pure waste: a gigabyte of output is then only counted, which
+    // keeps the action at pipe speed and the heap flat.
+    if (kept.full && !sink.accepting(name)) {
+      kept.count(chunk.length);
+      sink.skipped(name, chunk.length);
+      return;
+    }
     const text = decoder.write(chunk);
     kept.push(text, chunk.length);
     if (text.length > 0) sink.write(name, text);

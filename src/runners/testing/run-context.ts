@@ -5,6 +5,8 @@ import type { OutputStream, RunContext } from '../runner.ts';
 export interface RecordingSink {
   chunks: { stream: OutputStream; data: string }[];
   write(stream: OutputStream, data: string): void;
+  accepting(stream: OutputStream): boolean;
+  skipped(stream: OutputStream, bytes: number): void;
   text(stream: OutputStream): string;
 }
 
@@ -15,6 +17,9 @@ export function recordingSink(): RecordingSink {
     write(stream, data) {
       chunks.push({ stream, data });
     },
+    // Records everything: a test sink never lets the runner skip output.
+    accepting: () => true,
+    skipped: () => undefined,
     text(stream) {
       return chunks
         .filter((c) => c.stream === stream)

@@ -35,7 +35,11 @@ export function outputContract(open: OpenStore): void {
       expect(assigned).toHaveLength(4);
       expect([...assigned].sort((a, b) => a - b)).toEqual(assigned);
       expect(new Set(assigned).size).toBe(4);
-      expect((await store.listOutput(shell.id)).map((c) => c.id)).toEqual([assigned[0], assigned[2], assigned[3]]);
+      expect((await store.listOutput(shell.id)).map((c) => c.id)).toEqual([
+        assigned[0],
+        assigned[2],
+        assigned[3],
+      ]);
 
       const all = await store.listOutput(shell.id);
       expect(all.map(({ id: _id, ...rest }) => rest)).toEqual([
@@ -73,6 +77,12 @@ export function outputContract(open: OpenStore): void {
       expect(await store.listOutput(shell.id, 'output')).toEqual([]);
       expect((await store.listOutput(other.id)).map((c) => c.data)).toEqual(['elsewhere\n']);
       expect(await store.listOutput(makeExecution().id)).toEqual([]);
+      // Paged: after an id, at most a limit, still in append order.
+      const [first, second, third] = (await store.listOutput(shell.id)).map((c) => c.id);
+      const page = await store.listOutput(shell.id, undefined, { afterId: first ?? 0, limit: 1 });
+      expect(page.map((c) => c.id)).toEqual([second]);
+      const rest = await store.listOutput(shell.id, 'stdout', { afterId: first ?? 0, limit: 10 });
+      expect(rest.map((c) => c.id)).toEqual([third]);
     });
   });
 }

@@ -89,9 +89,18 @@ export interface Statement {
   text: string;
 }
 
-/** Names are global per connection: the prefix keeps them apart from anyone else's. */
+const statementTexts = new Map<string, string>();
+
+/**
+ * Names are global per connection: the prefix keeps them apart from anyone else's, and a name
+ * given two texts fails here, at load, rather than as a protocol error on some connection later.
+ */
 export function statement(name: string, text: string): Statement {
-  return { name: `squall_${name}`, text };
+  const prefixed = `squall_${name}`;
+  const known = statementTexts.get(prefixed);
+  if (known !== undefined && known !== text) throw new Error(`Statement name ${prefixed} is used twice`);
+  statementTexts.set(prefixed, text);
+  return { name: prefixed, text };
 }
 
 /** Rows as arrays (cheaper than objects, and what ExecutionRow describes). */

@@ -6,7 +6,12 @@ import type { Pool } from 'pg';
 import type { DistinctColumn } from '../../domain/execution-query.ts';
 import type { ExecutionStatus } from '../../domain/status.ts';
 import type { ExecutionRecord, Json } from '../../domain/types.ts';
-import { checkDistinctColumn, distinctSql, hasNullSql, NOT_NULL_DISTINCT_COLUMNS } from '../distinct-values.ts';
+import {
+  checkDistinctColumn,
+  distinctSql,
+  hasNullSql,
+  NOT_NULL_DISTINCT_COLUMNS,
+} from '../distinct-values.ts';
 import { EXECUTION_COLUMNS, rowToRecord, type ExecutionRow } from '../execution-row.ts';
 import { rowsOf, statement, valueOf, type Statement } from './connection-pool.ts';
 

@@ -63,7 +63,8 @@ function predicate(expr: string, condition: Condition, bigint: string | undefine
       return `${expr} IS NULL`;
     case 'in':
       // One parameter whatever the list length; an empty array matches nothing, as it should.
-      if (bigint) return `${expr} = ANY (${params.add(condition.values.map((v) => integerValue(bigint, v)))}::bigint[])`;
+      if (bigint)
+        return `${expr} = ANY (${params.add(condition.values.map((v) => integerValue(bigint, v)))}::bigint[])`;
       return `${expr} = ANY (${params.add(condition.values)}::text[])`;
     case 'eq':
     case 'gt':
@@ -95,7 +96,12 @@ function compileCondition(condition: Condition, params: Params): string {
       return predicate(quotedColumn(field.column), condition, bigint, params);
     }
     case 'json':
-      return predicate(jsonText(quotedColumn(field.column, JSON_COLUMNS), field.path, params), condition, undefined, params);
+      return predicate(
+        jsonText(quotedColumn(field.column, JSON_COLUMNS), field.path, params),
+        condition,
+        undefined,
+        params,
+      );
     case 'snapshot': {
       // Snapshots are few (one per action version) and the executions referencing them many:
       // find the matching snapshot ids first, then the executions embedding one of them.

@@ -55,7 +55,8 @@ interface Job {
 export class OutputStore {
   readonly #pool: Pool;
   #pending: Job[] = [];
-  #draining: Promise<void> | undefined;
+  /** Whether #drain is running; it settles every job itself and never rejects. */
+  #draining = false;
 
   constructor(pool: Pool) {
     this.#pool = pool;
@@ -66,7 +67,10 @@ export class OutputStore {
     if (chunks.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.#pending.push({ chunks, resolve, reject });
-      this.#draining ??= this.#drain();
+      if (!this.#draining) {
+        this.#draining = true;
+        void this.#drain();
+      }
     });
   }
 
@@ -88,7 +92,9 @@ export class OutputStore {
       const jobs = this.#pending;
       this.#pending = [];
       try {
-        const ids = await this.#insert(jobs.length === 1 ? (jobs[0]?.chunks ?? []) : jobs.flatMap((j) => j.chunks));
+        const ids = await this.#insert(
+          jobs.length === 1 ? (jobs[0]?.chunks ?? []) : jobs.flatMap((j) => j.chunks),
+        );
         let at = 0;
         for (const job of jobs) job.resolve(ids.slice(at, (at += job.chunks.length)));
       } catch (error) {
@@ -98,7 +104,7 @@ export class OutputStore {
         else for (const job of jobs) await this.#insert(job.chunks).then(job.resolve, job.reject);
       }
     }
-    this.#draining = undefined;
+    this.#draining = false;
   }
 
   async #insert(chunks: readonly NewOutputChunk[]): Promise<number[]> {

@@ -92,7 +92,9 @@ suite('postgres', () => {
       expect(rows).toEqual(knownMigrations().map((m) => [m.version, m.name]));
       // A later open finds nothing to do and changes nothing.
       track(await open(schema));
-      expect(await runInSchema(schema, 'SELECT count(*)::int FROM schema_migrations')).toEqual([[rows.length]]);
+      expect(await runInSchema(schema, 'SELECT count(*)::int FROM schema_migrations')).toEqual([
+        [rows.length],
+      ]);
     });
 
     it('refuses a schema migrated by a newer version with a clear error, leaving it untouched', async () => {
@@ -128,9 +130,9 @@ suite('postgres', () => {
     });
 
     it('rejects a schema name that is not a plain identifier before connecting', async () => {
-      await expect(openPostgresStore({ url: TEST_DATABASE_URL, schema: 'x"; DROP TABLE y; --' })).rejects.toThrow(
-        /Invalid PostgreSQL schema name/,
-      );
+      await expect(
+        openPostgresStore({ url: TEST_DATABASE_URL, schema: 'x"; DROP TABLE y; --' }),
+      ).rejects.toThrow(/Invalid PostgreSQL schema name/);
     });
 
     it('never hands one execution to two of four stores claiming 500 at once', async () => {
@@ -211,7 +213,12 @@ suite('postgres', () => {
       const store = track(await open(newSchema(), 4));
       const record = makeExecution();
       await store.createExecution(record);
-      const chunk = (n: number) => ({ executionId: record.id, timestamp: T, outputType: 'stdout', data: `${n}` });
+      const chunk = (n: number) => ({
+        executionId: record.id,
+        timestamp: T,
+        outputType: 'stdout',
+        data: `${n}`,
+      });
       const ids = await Promise.all(Array.from({ length: 50 }, (_, n) => store.appendOutput([chunk(n)])));
       const flat = ids.flat();
       expect([...flat].sort((a, b) => a - b)).toEqual(flat);

@@ -43,7 +43,14 @@ async function complete(worker: Store, record: ExecutionRecord): Promise<void> {
   await tick(); // the action runs
   const at = nowMicros();
   const done = { json: result, size: result.length };
-  await worker.transition({ id: record.id, from: ['running'], to: 'succeeded', at, endTimestamp: at, result: done });
+  await worker.transition({
+    id: record.id,
+    from: ['running'],
+    to: 'succeeded',
+    at,
+    endTimestamp: at,
+    result: done,
+  });
 }
 
 let claimed = 0;

@@ -6,7 +6,12 @@ import type Database from 'better-sqlite3';
 import type { DistinctColumn } from '../../domain/execution-query.ts';
 import type { ExecutionStatus } from '../../domain/status.ts';
 import type { ExecutionRecord, Json } from '../../domain/types.ts';
-import { checkDistinctColumn, distinctSql, hasNullSql, NOT_NULL_DISTINCT_COLUMNS } from '../distinct-values.ts';
+import {
+  checkDistinctColumn,
+  distinctSql,
+  hasNullSql,
+  NOT_NULL_DISTINCT_COLUMNS,
+} from '../distinct-values.ts';
 import { EXECUTION_COLUMNS, rowToRecord, type ExecutionRow } from '../execution-row.ts';
 
 const GET_SQL = `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = ?`;

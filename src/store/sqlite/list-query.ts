@@ -5,7 +5,12 @@
  */
 import type { Condition, ExecutionQuery, FieldRef, SortKey } from '../../domain/execution-query.ts';
 import { EXECUTION_COLUMNS } from '../execution-row.ts';
-import { JSON_COLUMNS, quotedColumn, snapshotColumn, sortKeysWithTieBreak } from '../execution-query-columns.ts';
+import {
+  JSON_COLUMNS,
+  quotedColumn,
+  snapshotColumn,
+  sortKeysWithTieBreak,
+} from '../execution-query-columns.ts';
 
 export type SqlValue = string | number;
 

@@ -11,6 +11,7 @@ import type { Action, ExecutionRecord, Json, JsonObject, OutputChunk, Pack } fro
 import type {
   ActionFilter,
   NewOutputChunk,
+  OutputPage,
   Page,
   PageOf,
   Store,
@@ -141,8 +142,8 @@ export class SqliteStore implements Store {
   appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]> {
     return this.#group.run(() => this.#output.append(chunks));
   }
-  async listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]> {
-    return this.#output.list(executionId, outputType);
+  async listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]> {
+    return this.#output.list(executionId, outputType, page);
   }
 
   async close(): Promise<void> {

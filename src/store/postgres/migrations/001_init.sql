@@ -77,21 +77,22 @@ CREATE INDEX executions_top_level_by_start ON executions (start_ts DESC, action_
 
 -- One index per common equality filter, each followed by start_ts so the filtered list comes out
 -- in order (scanned backwards for the default descending order). They also serve distinctValues'
--- loose index scan.
+-- loose index scan. Nullable columns keep NULLs first, the order the contract sorts them in
+-- ascending (and, scanned backwards, last descending), so a sort on them can read the index too.
 CREATE INDEX executions_by_status ON executions (status, start_ts);
 CREATE INDEX executions_by_action ON executions (action_ref, start_ts);
 -- The st2web / CLI combination: status and action together, page and count from the index alone.
 CREATE INDEX executions_by_status_action ON executions (status, action_ref, start_ts);
 CREATE INDEX executions_by_runner ON executions (runner_name, start_ts);
-CREATE INDEX executions_by_user ON executions ("user", start_ts);
+CREATE INDEX executions_by_user ON executions ("user" NULLS FIRST, start_ts);
 CREATE INDEX executions_by_liveaction ON executions (liveaction_id);
 -- Children are rare next to top-level runs; the partial index also serves childrenOf's order.
 CREATE INDEX executions_by_parent ON executions (parent_id, start_ts, id) WHERE parent_id IS NOT NULL;
 -- Not partial, although manual runs have no rule: distinctValues must also learn whether any
 -- execution lacks one, and only an index holding the NULLs answers that without a table scan.
-CREATE INDEX executions_by_rule ON executions (rule_name, start_ts);
-CREATE INDEX executions_by_trigger ON executions (trigger_name, start_ts);
-CREATE INDEX executions_by_trigger_type ON executions (trigger_type_name, start_ts);
+CREATE INDEX executions_by_rule ON executions (rule_name NULLS FIRST, start_ts);
+CREATE INDEX executions_by_trigger ON executions (trigger_name NULLS FIRST, start_ts);
+CREATE INDEX executions_by_trigger_type ON executions (trigger_type_name NULLS FIRST, start_ts);
 -- Only looked up by value: manual runs stay out.
 CREATE INDEX executions_by_trigger_instance ON executions (trigger_instance_id)
   WHERE trigger_instance_id IS NOT NULL;
