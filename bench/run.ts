@@ -13,7 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bareSpawnRate, bareSqliteRate } from './floors.ts';
 import { request } from './http-client.ts';
-import { percentile, seedHistory, startSquall, type Squall } from './support.ts';
+import {
+  backlogDrain,
+  outputCapture,
+  peakRssForGigabyte,
+  persistLargeResult,
+  sseLatency,
+} from './streaming.ts';
+import { buildSquall, percentile, seedHistory, startSquall, type Squall } from './support.ts';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const HISTORY = Number(process.env['BENCH_HISTORY'] ?? 100_000);
@@ -132,9 +139,11 @@ async function main(): Promise<void> {
   console.log(`  bare spawn of /bin/true, 1 at a time   ${fmt(spawnFloor1, 0)} spawns/s`);
   console.log(`  bare spawn of /bin/true, 32 at a time  ${fmt(spawnFloor32, 0)} spawns/s\n`);
 
+  buildSquall();
   const squall = await startSquall(dataDir);
   try {
     const table: string[][] = [];
+    let steadyNoop = 0;
     const cases = [
       { name: 'core.noop', body: { action: 'core.noop' }, floor: sqliteFloor, floorName: 'sqlite' },
       {
@@ -157,6 +166,7 @@ async function main(): Promise<void> {
               : 3_000;
         await runExecutions(squall, c.body, Math.min(50, total), concurrency); // warm-up
         const figures = await runExecutions(squall, c.body, total, concurrency);
+        if (c.name === 'core.noop' && concurrency === 32) steadyNoop = figures.perSecond;
         const floor = c.floorName === 'sqlite' ? c.floor : concurrency === 1 ? spawnFloor1 : spawnFloor32;
         table.push([
           c.name,
@@ -191,6 +201,31 @@ async function main(): Promise<void> {
     }
     console.log(`\nGET /api/v1/executions with ${seeded.total.toLocaleString('en')} executions in history:`);
     printTable(['query', 'parameters', 'p50 ms', 'p99 ms', 'p99 < 25 ms'], rows);
+
+    const backlog = QUICK ? 2_000 : 20_000;
+    const drain = await backlogDrain(squall, backlog);
+    console.log(
+      `\nBacklog: ${backlog.toLocaleString('en')} noop executions queued at once (enqueued in ${fmt(drain.enqueueSeconds, 1)} s): ` +
+        `${fmt(drain.perSecond, 0)} executions/s overall, ${fmt((drain.perSecond / steadyNoop) * 100, 0)}% of the steady-state ${fmt(steadyNoop, 0)}/s`,
+    );
+
+    const capture = await outputCapture(squall, QUICK ? 64 : 256);
+    console.log(
+      `\nOutput capture (${QUICK ? 64 : 256} MB through core.local into the store): ${fmt(capture.squall, 0)} MB/s; ` +
+        `the same pipeline into /dev/null: ${fmt(capture.devNull, 0)} MB/s; ratio ${fmt((capture.squall / capture.devNull) * 100, 0)}%`,
+    );
+    const sse = await sseLatency(squall, 100, QUICK ? 20 : 100);
+    console.log(
+      `SSE delivery, 100 subscribers (completion → client): p50 ${fmt(sse.p50, 2)} ms, p99 ${fmt(sse.p99, 2)} ms`,
+    );
+    const persist = await persistLargeResult(5);
+    console.log(
+      `Persisting a ${fmt(persist.bytes / 1e6, 1)} MB result (serialize + store write): ${fmt(persist.ms, 1)} ms (median of 5)`,
+    );
+    const gb = await peakRssForGigabyte();
+    console.log(
+      `1 GB printed by one action: done in ${fmt(gb.seconds, 1)} s; peak resident memory of Squall ${fmt(gb.peakMb, 0)} MB (limit 256 MB)`,
+    );
   } finally {
     await squall.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 /**
  * Benchmark plumbing: a real `squall serve` child process, and history seeded through the store.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { newId } from '../src/domain/ids.ts';
@@ -33,22 +34,30 @@ async function freePort(): Promise<number> {
   });
 }
 
+const ROOT = join(import.meta.dirname, '..');
+
+/** Builds the server once, as `npm start` does. */
+export function buildSquall(): void {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** The node arguments `npm start` runs the built server with (its flags matter to memory). */
+function startArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const command = pkg.scripts['start']?.split('&&').pop()?.trim() ?? '';
+  return command.split(/\s+/).slice(1);
+}
+
+/** Starts the built server as `npm start` runs it, on a free port and the given data directory. */
 export async function startSquall(dataDir: string): Promise<Squall> {
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(import.meta.dirname, '..', 'src', 'main.ts'),
-      'serve',
-      '--port',
-      String(port),
-      '--data-dir',
-      dataDir,
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SQUALL_LOG_LEVEL: 'warn' } },
-  );
+  const child = spawn(process.execPath, [...startArgs(), '--port', String(port), '--data-dir', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, SQUALL_LOG_LEVEL: 'warn' },
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {

@@ -11,7 +11,7 @@
  */
 import type { Pool } from 'pg';
 import type { OutputChunk } from '../../domain/types.ts';
-import type { NewOutputChunk } from '../store.ts';
+import type { NewOutputChunk, OutputPage } from '../store.ts';
 import { rowsOf, statement } from './connection-pool.ts';
 
 // One statement for any batch size: the chunks travel as parallel arrays. ORDER BY ord makes the
@@ -27,12 +27,14 @@ RETURNING id`,
 );
 
 // The action and runner refs are the execution's, joined in rather than copied into every chunk.
+// $3 the id to read after (0: from the start), $4 the most to return (NULL: all).
 const LIST = statement(
   'list_output',
   `SELECT o.id, o.execution_id, e.action_ref, e.runner_name, o.ts, o.output_type, o.data, o.data_is_json
 FROM execution_output o JOIN executions e ON e.id = o.execution_id
-WHERE o.execution_id = $1 AND ($2::text IS NULL OR o.output_type = $2::text)
-ORDER BY o.id`,
+WHERE o.execution_id = $1 AND ($2::text IS NULL OR o.output_type = $2::text) AND o.id > $3::bigint
+ORDER BY o.id
+LIMIT $4`,
 );
 
 type OutputRow = [
@@ -74,8 +76,9 @@ export class OutputStore {
     });
   }
 
-  async list(executionId: string, outputType?: string): Promise<OutputChunk[]> {
-    const rows = await rowsOf<OutputRow>(this.#pool, LIST, [executionId, outputType ?? null]);
+  async list(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]> {
+    const params = [executionId, outputType ?? null, page?.afterId ?? 0, page?.limit ?? null];
+    const rows = await rowsOf<OutputRow>(this.#pool, LIST, params);
     return rows.map((r) => ({
       id: r[0],
       executionId: r[1],

@@ -16,6 +16,7 @@ import { rowToRecord, type ExecutionRow } from '../execution-row.ts';
 import type {
   ActionFilter,
   NewOutputChunk,
+  OutputPage,
   Page,
   PageOf,
   Store,
@@ -125,8 +126,8 @@ export class PostgresStore implements Store {
   appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]> {
     return this.#run(() => this.#output.append(chunks));
   }
-  listOutput(executionId: string, outputType?: string): Promise<OutputChunk[]> {
-    return this.#run(() => this.#output.list(executionId, outputType));
+  listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]> {
+    return this.#run(() => this.#output.list(executionId, outputType, page));
   }
 
   /** Lets every operation already started finish (nothing issued is lost), then disconnects. */

@@ -1,0 +1,216 @@
+/**
+ * Benchmarks for output, streams, large results and the backlog:
+ *   - output capture throughput (MB/s from a child process into the store) against piping the
+ *     same bytes to /dev/null;
+ *   - SSE delivery latency with 100 subscribers;
+ *   - persist time of an 8 MB result (store write, as the dispatcher does it);
+ *   - peak resident memory of a fresh server while an action prints 1 GB;
+ *   - drain rate of a backlog of executions queued at once.
+ */
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serializeResult } from '../src/engine/executions/result.ts';
+import { makeExecution } from '../src/store/contract/fixtures.ts';
+import { openSqliteStore } from '../src/store/sqlite/index.ts';
+import { request } from './http-client.ts';
+import { percentile, startSquall, type Squall } from './support.ts';
+
+interface Doc {
+  id: string;
+  status: string;
+  start_timestamp: string;
+  end_timestamp?: string;
+  log: { timestamp: string; status: string }[];
+  context: Record<string, unknown>;
+}
+
+/** Milliseconds (with microseconds) of an execution timestamp. */
+export function micros(timestamp: string): number {
+  return Date.parse(timestamp) + Number(timestamp.slice(23, 26)) / 1000;
+}
+
+async function runToEnd(squall: Squall, body: object): Promise<Doc> {
+  const created = JSON.parse((await request(squall.url, 'POST', '/api/v1/executions', body)).body) as {
+    id: string;
+  };
+  for (;;) {
+    const doc = JSON.parse(
+      (await request(squall.url, 'GET', `/api/v1/executions/${created.id}?exclude_attributes=result`)).body,
+    ) as Doc;
+    if (['succeeded', 'failed', 'timeout', 'abandoned', 'canceled'].includes(doc.status)) return doc;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Seconds from `running` to completion, by the execution's own log. */
+function runSeconds(doc: Doc): number {
+  const running = doc.log.find((e) => e.status === 'running');
+  return (micros(doc.end_timestamp ?? '') - micros(running?.timestamp ?? doc.start_timestamp)) / 1000;
+}
+
+export async function outputCapture(
+  squall: Squall,
+  megabytes: number,
+): Promise<{ squall: number; devNull: number }> {
+  const cmd = `head -c ${megabytes * 1024 * 1024} /dev/zero | tr '\\0' x | fold -w 1023`;
+  const started = performance.now();
+  execSync(`bash -c "${cmd.replace(/"/g, '\\"')} > /dev/null"`);
+  const devNull = megabytes / ((performance.now() - started) / 1000);
+  const doc = await runToEnd(squall, { action: 'core.local', parameters: { cmd, timeout: 600 } });
+  if (doc.status !== 'succeeded') throw new Error(`capture run ${doc.status}`);
+  return { squall: megabytes / runSeconds(doc), devNull };
+}
+
+/** `subscribers` SSE clients; latency from an execution's completion to each client seeing it. */
+export async function sseLatency(
+  squall: Squall,
+  subscribers: number,
+  executions: number,
+): Promise<{ p50: number; p99: number }> {
+  const samples: number[] = [];
+  const clients: http.ClientRequest[] = [];
+  const want = new Set<string>();
+  await Promise.all(
+    Array.from(
+      { length: subscribers },
+      () =>
+        new Promise<void>((resolve) => {
+          const req = http.get(`${squall.url}/stream/v1/stream?events=st2.execution__update`, (res) => {
+            let buffer = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              const now = performance.timeOrigin + performance.now();
+              buffer += chunk;
+              let end: number;
+              while ((end = buffer.indexOf('\n\n')) >= 0) {
+                const block = buffer.slice(0, end);
+                buffer = buffer.slice(end + 2);
+                const data = block.split('\n').find((l) => l.startsWith('data: '));
+                if (!data) continue;
+                const doc = JSON.parse(data.slice(6)) as Doc;
+                if (doc.status === 'succeeded' && doc.end_timestamp && want.has(doc.id)) {
+                  samples.push(now - micros(doc.end_timestamp));
+                }
+              }
+            });
+            resolve();
+          });
+          clients.push(req);
+        }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  for (let i = 0; i < executions; i++) {
+    const { id } = JSON.parse(
+      (await request(squall.url, 'POST', '/api/v1/executions', { action: 'core.noop' })).body,
+    ) as {
+      id: string;
+    };
+    want.add(id);
+    const target = (i + 1) * subscribers;
+    const deadline = Date.now() + 10_000;
+    while (samples.length < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  }
+  for (const req of clients) req.destroy();
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+/** Store write of an 8 MB result (serialize + conditional transition), median of `rounds`. */
+export async function persistLargeResult(rounds: number): Promise<{ ms: number; bytes: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'squall-persist-'));
+  const store = openSqliteStore({ path: join(dir, 'persist.db') });
+  try {
+    const items = Array.from({ length: 80_000 }, (_, i) => ({
+      n: i,
+      name: `item-${i}`,
+      ok: i % 2 === 0,
+      pad: 'p'.repeat(60),
+    }));
+    const result = { failed: false, succeeded: true, return_code: 0, stdout: { items }, stderr: '' };
+    const times: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < rounds; i++) {
+      const record = makeExecution({ status: 'running' });
+      await store.createExecution(record);
+      const started = performance.now();
+      const serialized = serializeResult(result);
+      await store.transition({
+        id: record.id,
+        from: ['running'],
+        to: 'succeeded',
+        at: Date.now() * 1000,
+        endTimestamp: Date.now() * 1000,
+        result: serialized,
+      });
+      times.push(performance.now() - started);
+      bytes = serialized.size;
+    }
+    times.sort((a, b) => a - b);
+    return { ms: percentile(times, 50), bytes };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Peak resident memory of a fresh server (as `npm start` runs it) while an action prints 1 GB. */
+export async function peakRssForGigabyte(): Promise<{ peakMb: number; seconds: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'squall-gb-'));
+  const squall = await startSquall(dir);
+  try {
+    const line = 'x'.repeat(1023);
+    const doc = await runToEnd(squall, {
+      action: 'core.local',
+      parameters: { cmd: `yes ${line} | head -c 1073741824`, timeout: 600 },
+    });
+    if (doc.status !== 'succeeded') throw new Error(`1 GB run ${doc.status}`);
+    const status = readFileSync(`/proc/${squall.process.pid ?? 0}/status`, 'utf8');
+    const kb = Number(
+      status
+        .split('\n')
+        .find((l) => l.startsWith('VmHWM:'))
+        ?.replace(/\D/g, '') ?? 0,
+    );
+    return { peakMb: kb / 1024, seconds: runSeconds(doc) };
+  } finally {
+    await squall.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Queues `count` noop executions as fast as possible, then waits for all: executions/s overall. */
+export async function backlogDrain(
+  squall: Squall,
+  count: number,
+): Promise<{ enqueueSeconds: number; perSecond: number }> {
+  const before = Number(
+    (await request(squall.url, 'GET', '/api/v1/executions?limit=1&include_attributes=id&status=succeeded'))
+      .headers['x-total-count'],
+  );
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < count) {
+        next++;
+        const res = await request(squall.url, 'POST', '/api/v1/executions', { action: 'core.noop' });
+        if (res.status !== 201) throw new Error(`POST failed: ${res.status}`);
+      }
+    }),
+  );
+  const enqueueSeconds = (performance.now() - started) / 1000;
+  for (;;) {
+    const res = await request(
+      squall.url,
+      'GET',
+      '/api/v1/executions?limit=1&include_attributes=id&status=succeeded',
+    );
+    if (Number(res.headers['x-total-count']) - before >= count) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { enqueueSeconds, perSecond: count / ((performance.now() - started) / 1000) };
+}
