@@ -9,6 +9,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
+  /** A `postgres://` URL to use PostgreSQL instead of the embedded SQLite file. */
+  readonly databaseUrl: string | undefined;
   /** Extra pack folders; Squall's own `packs/` is always loaded first. */
   readonly packsPaths: readonly string[];
   readonly runnerPoolSize: number;
@@ -54,6 +56,7 @@ const OPTIONS = {
   host: { flag: '--host', env: 'SQUALL_HOST', parse: text },
   port: { flag: '--port', env: 'SQUALL_PORT', parse: port },
   dataDir: { flag: '--data-dir', env: 'SQUALL_DATA_DIR', parse: text },
+  database: { flag: '--database', env: 'SQUALL_DATABASE_URL', parse: text },
   packsPath: { flag: '--packs-path', env: 'SQUALL_PACKS_PATH', parse: text },
   runnerPoolSize: { flag: '--runner-pool-size', env: 'SQUALL_RUNNER_POOL_SIZE', parse: positiveInt },
   shutdownGrace: { flag: '--shutdown-grace', env: 'SQUALL_SHUTDOWN_GRACE', parse: nonNegativeInt },
@@ -72,6 +75,7 @@ Options (each also settable through the environment variable shown):
   --host HOST               address to listen on            SQUALL_HOST       (127.0.0.1)
   --port PORT               port to listen on               SQUALL_PORT       (9101)
   --data-dir DIR            where the SQLite store lives    SQUALL_DATA_DIR   (./.squall)
+  --database URL            PostgreSQL instead of SQLite    SQUALL_DATABASE_URL (postgres://…)
   --packs-path DIRS         extra pack folders, colon-separated   SQUALL_PACKS_PATH
   --runner-pool-size N      actions run at once             SQUALL_RUNNER_POOL_SIZE (64)
   --shutdown-grace SECONDS  time running actions get on SIGTERM   SQUALL_SHUTDOWN_GRACE (10)
@@ -83,6 +87,16 @@ Options (each also settable through the environment variable shown):
   --stream-buffer-bytes N   unread bytes before a slow stream client is dropped
                                                             SQUALL_STREAM_BUFFER_BYTES (8388608)
 `;
+
+function databaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    throw new ConfigError(
+      `--database must be a postgres:// URL, got "${value.replace(/\/\/[^@]*@/, '//…@')}"`,
+    );
+  }
+  return value;
+}
 
 /** Parses `serve` options; flags win over the environment, which wins over defaults. */
 export function loadConfig(
@@ -117,6 +131,7 @@ export function loadConfig(
     host: get('host', '127.0.0.1'),
     port: get('port', 9101),
     dataDir: resolve(get('dataDir', './.squall')),
+    databaseUrl: databaseUrl(raw.get('database')),
     packsPaths: Object.freeze(
       get('packsPath', '')
         .split(':')

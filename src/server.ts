@@ -13,6 +13,7 @@ import { registerPacks } from './engine/catalog/pack-loader.ts';
 import { Engine } from './engine/engine.ts';
 import { RUNNER_TYPES } from './runners/catalog.ts';
 import { createRunners } from './runners/registry.ts';
+import { openPostgresStore } from './store/postgres/index.ts';
 import { openSqliteStore } from './store/sqlite/index.ts';
 import type { Store } from './store/store.ts';
 
@@ -36,7 +37,9 @@ export interface ServerEnvironment {
 
 export async function startServer(config: Config, environment: ServerEnvironment): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true });
-  const store = openSqliteStore({ path: join(config.dataDir, 'squall.db') });
+  const store: Store = config.databaseUrl
+    ? await openPostgresStore({ url: config.databaseUrl })
+    : openSqliteStore({ path: join(config.dataDir, 'squall.db') });
   // The engine reports through the API's logger, which exists only once the API is built.
   const logTo: { app?: FastifyInstance } = {};
   const onError = (error: unknown, context: string): void => {

@@ -21,6 +21,7 @@ export async function startTestSquall(overrides: Partial<Config> = {}): Promise<
     host: '127.0.0.1',
     port: 0,
     dataDir,
+    databaseUrl: undefined,
     packsPaths: [],
     runnerPoolSize: 16,
     shutdownGraceSeconds: 2,
