@@ -70,9 +70,10 @@ export async function sseLatency(
   subscribers: number,
   executions: number,
 ): Promise<{ p50: number; p99: number }> {
-  const samples: number[] = [];
+  // Latencies by execution id: a completion can reach the clients before the POST's response
+  // reaches this process, so samples are kept for every id and picked out afterwards.
+  const byExecution = new Map<string, number[]>();
   const clients: http.ClientRequest[] = [];
-  const want = new Set<string>();
   await Promise.all(
     Array.from(
       { length: subscribers },
@@ -91,8 +92,10 @@ export async function sseLatency(
                 const data = block.split('\n').find((l) => l.startsWith('data: '));
                 if (!data) continue;
                 const doc = JSON.parse(data.slice(6)) as Doc;
-                if (doc.status === 'succeeded' && doc.end_timestamp && want.has(doc.id)) {
-                  samples.push(now - micros(doc.end_timestamp));
+                if (doc.status === 'succeeded' && doc.end_timestamp) {
+                  const list = byExecution.get(doc.id) ?? [];
+                  list.push(now - micros(doc.end_timestamp));
+                  byExecution.set(doc.id, list);
                 }
               }
             });
@@ -103,19 +106,20 @@ export async function sseLatency(
     ),
   );
   await new Promise((r) => setTimeout(r, 200));
+  const ids: string[] = [];
   for (let i = 0; i < executions; i++) {
-    const { id } = JSON.parse(
-      (await request(squall.url, 'POST', '/api/v1/executions', { action: 'core.noop' })).body,
-    ) as {
-      id: string;
-    };
-    want.add(id);
-    const target = (i + 1) * subscribers;
-    const deadline = Date.now() + 10_000;
-    while (samples.length < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    const res = await request(squall.url, 'POST', '/api/v1/executions', { action: 'core.noop' });
+    const { id } = JSON.parse(res.body) as { id: string };
+    ids.push(id);
+    const deadline = Date.now() + 5_000;
+    while ((byExecution.get(id)?.length ?? 0) < subscribers && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
   }
   for (const req of clients) req.destroy();
-  samples.sort((a, b) => a - b);
+  const samples = ids.flatMap((id) => byExecution.get(id) ?? []).sort((a, b) => a - b);
+  const expected = executions * subscribers;
+  if (samples.length < expected) throw new Error(`only ${samples.length} of ${expected} deliveries arrived`);
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 

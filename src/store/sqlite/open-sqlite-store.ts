@@ -21,9 +21,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    // 8 MiB page cache: the hot end of the indexes stays in memory; the OS page cache holds the
+    // 16 MiB page cache: the hot end of the indexes stays in memory; the OS page cache holds the
     // rest without counting against Squall's resident memory.
-    db.pragma('cache_size = -8192');
+    db.pragma('cache_size = -16384');
     db.pragma('temp_store = MEMORY');
     db.pragma('wal_autocheckpoint = 16384');
     migrate(db);
