@@ -15,6 +15,7 @@ import { bareSpawnRate, bareSqliteRate } from './floors.ts';
 import { request } from './http-client.ts';
 import {
   backlogDrain,
+  cancelLatency,
   outputCapture,
   peakRssForGigabyte,
   persistLargeResult,
@@ -207,6 +208,11 @@ async function main(): Promise<void> {
     console.log(
       `\nBacklog: ${backlog.toLocaleString('en')} noop executions queued at once (enqueued in ${fmt(drain.enqueueSeconds, 1)} s): ` +
         `${fmt(drain.perSecond, 0)} executions/s overall, ${fmt((drain.perSecond / steadyNoop) * 100, 0)}% of the steady-state ${fmt(steadyNoop, 0)}/s`,
+    );
+
+    const cancel = await cancelLatency(squall, QUICK ? 10 : 50);
+    console.log(
+      `Cancel: DELETE → the action's process gone: p50 ${fmt(cancel.p50, 1)} ms, p99 ${fmt(cancel.p99, 1)} ms (target p99 < 1000 ms)`,
     );
 
     const capture = await outputCapture(squall, QUICK ? 64 : 256);

@@ -218,3 +218,46 @@ export async function backlogDrain(
   }
   return { enqueueSeconds, perSecond: count / ((performance.now() - started) / 1000) };
 }
+
+function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+/** From `DELETE /executions/{id}` to the action's process being gone (a shell that ignores nothing). */
+export async function cancelLatency(squall: Squall, rounds: number): Promise<{ p50: number; p99: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'squall-cancel-'));
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const pidFile = join(dir, `pid-${i}`);
+      const res = await request(squall.url, 'POST', '/api/v1/executions', {
+        action: 'core.local',
+        parameters: { cmd: `echo $$ > ${pidFile}; sleep 60` },
+      });
+      const { id } = JSON.parse(res.body) as { id: string };
+      let pid = 0;
+      const deadline = Date.now() + 10_000;
+      while (!pid && Date.now() < deadline) {
+        try {
+          pid = Number(readFileSync(pidFile, 'utf8').trim());
+        } catch {
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+      if (!pid) throw new Error('the action never started');
+      const started = performance.now();
+      await request(squall.url, 'DELETE', `/api/v1/executions/${id}`);
+      while (!processGone(pid)) await new Promise((r) => setTimeout(r, 1));
+      samples.push(performance.now() - started);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}

@@ -26,6 +26,12 @@ export interface Config {
   readonly streamHeartbeatSeconds: number;
   /** Unread bytes a stream client may fall behind by before it is disconnected. */
   readonly streamBufferBytes: number;
+  /** Days completed executions are kept (0: forever, StackStorm's default). */
+  readonly executionsTtlDays: number;
+  /** Days output is kept (0: forever; StackStorm's default is 7). */
+  readonly outputTtlDays: number;
+  /** Seconds between garbage collection passes. */
+  readonly gcIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -66,10 +72,13 @@ const OPTIONS = {
   maxOutputBytes: { flag: '--max-output-bytes', env: 'SQUALL_MAX_OUTPUT_BYTES', parse: positiveInt },
   streamHeartbeat: { flag: '--stream-heartbeat', env: 'SQUALL_STREAM_HEARTBEAT', parse: positiveInt },
   streamBufferBytes: { flag: '--stream-buffer-bytes', env: 'SQUALL_STREAM_BUFFER_BYTES', parse: positiveInt },
+  executionsTtl: { flag: '--executions-ttl-days', env: 'SQUALL_EXECUTIONS_TTL_DAYS', parse: nonNegativeInt },
+  outputTtl: { flag: '--output-ttl-days', env: 'SQUALL_OUTPUT_TTL_DAYS', parse: nonNegativeInt },
+  gcInterval: { flag: '--gc-interval', env: 'SQUALL_GC_INTERVAL', parse: positiveInt },
 } satisfies Record<string, OptionSpec>;
 type OptionName = keyof typeof OPTIONS;
 
-export const USAGE = `Usage: squall serve [options]
+export const USAGE = `Usage: squall serve|gc [options]
 
 Options (each also settable through the environment variable shown):
   --host HOST               address to listen on            SQUALL_HOST       (127.0.0.1)
@@ -86,6 +95,13 @@ Options (each also settable through the environment variable shown):
   --stream-heartbeat SECS   event stream keep-alive         SQUALL_STREAM_HEARTBEAT (25)
   --stream-buffer-bytes N   unread bytes before a slow stream client is dropped
                                                             SQUALL_STREAM_BUFFER_BYTES (8388608)
+  --executions-ttl-days N   keep completed executions N days (0: forever)
+                                                            SQUALL_EXECUTIONS_TTL_DAYS (0)
+  --output-ttl-days N       keep output N days (0: forever) SQUALL_OUTPUT_TTL_DAYS (7)
+  --gc-interval SECONDS     between garbage collections     SQUALL_GC_INTERVAL (600)
+
+squall gc [options]: one garbage collection pass with the same --data-dir/--database and TTL
+options, then exit.
 `;
 
 function databaseUrl(value: string | undefined): string | undefined {
@@ -146,5 +162,8 @@ export function loadConfig(
     maxOutputBytes: get('maxOutputBytes', 64 * 1024 * 1024),
     streamHeartbeatSeconds: get('streamHeartbeat', 25),
     streamBufferBytes: get('streamBufferBytes', 8 * 1024 * 1024),
+    executionsTtlDays: get('executionsTtl', 0),
+    outputTtlDays: get('outputTtl', 7),
+    gcIntervalSeconds: get('gcInterval', 600),
   });
 }

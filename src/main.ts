@@ -3,12 +3,25 @@
  * and exits. Everything else is wired in `server.ts`.
  */
 import { ConfigError, loadConfig, USAGE } from './config.ts';
-import { startServer } from './server.ts';
+import { nowMicros } from './domain/time.ts';
+import { collectGarbage } from './engine/retention.ts';
+import { openStore, retentionPolicy, startServer } from './server.ts';
 
 async function main(argv: readonly string[]): Promise<void> {
   const [command = 'serve', ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
     process.stdout.write(USAGE);
+    return;
+  }
+  if (command === 'gc') {
+    const config = loadConfig(rest, process.env);
+    const store = await openStore(config);
+    try {
+      const report = await collectGarbage(store, retentionPolicy(config), nowMicros());
+      process.stdout.write(`${JSON.stringify({ deleted: report })}\n`);
+    } finally {
+      await store.close();
+    }
     return;
   }
   if (command !== 'serve') throw new ConfigError(`unknown command "${command}"\n\n${USAGE}`);

@@ -11,6 +11,7 @@ import { buildApi } from './api/app.ts';
 import type { Config } from './config.ts';
 import { registerPacks } from './engine/catalog/pack-loader.ts';
 import { Engine } from './engine/engine.ts';
+import type { RetentionPolicy } from './engine/retention.ts';
 import { RUNNER_TYPES } from './runners/catalog.ts';
 import { createRunners } from './runners/registry.ts';
 import { openPostgresStore } from './store/postgres/index.ts';
@@ -35,11 +36,20 @@ export interface ServerEnvironment {
   actionEnv: NodeJS.ProcessEnv;
 }
 
-export async function startServer(config: Config, environment: ServerEnvironment): Promise<RunningServer> {
+/** The store the configuration names: PostgreSQL when a database URL is given, else the SQLite file. */
+export async function openStore(config: Config): Promise<Store> {
+  if (config.databaseUrl) return openPostgresStore({ url: config.databaseUrl });
   mkdirSync(config.dataDir, { recursive: true });
-  const store: Store = config.databaseUrl
-    ? await openPostgresStore({ url: config.databaseUrl })
-    : openSqliteStore({ path: join(config.dataDir, 'squall.db') });
+  return openSqliteStore({ path: join(config.dataDir, 'squall.db') });
+}
+
+/** The garbage collection policy the configuration asks for. */
+export function retentionPolicy(config: Config): RetentionPolicy {
+  return { executionsTtlDays: config.executionsTtlDays, outputTtlDays: config.outputTtlDays, batchSize: 500 };
+}
+
+export async function startServer(config: Config, environment: ServerEnvironment): Promise<RunningServer> {
+  const store = await openStore(config);
   // The engine reports through the API's logger, which exists only once the API is built.
   const logTo: { app?: FastifyInstance } = {};
   const onError = (error: unknown, context: string): void => {
@@ -53,6 +63,8 @@ export async function startServer(config: Config, environment: ServerEnvironment
       owner: `${hostname()}:${process.pid}`,
       apiUrl: `http://${config.host}:${config.port}/api/v1`,
       maxOutputBytesPerStream: config.maxOutputBytes,
+      retention: { ...retentionPolicy(config), intervalMs: config.gcIntervalSeconds * 1000 },
+      onRetention: (report) => logTo.app?.log.info(report, 'garbage collected'),
       onError,
     },
   );

@@ -210,4 +210,39 @@ describe('squall serve', () => {
     again.child.kill('SIGTERM');
     await again.exited;
   });
+
+  it('after a SIGKILL with work running, delayed and queued, every execution ends in the right state', async () => {
+    const dataDir = tempDir();
+    const port = await freePort();
+    const s = await serve(['--port', String(port), '--data-dir', dataDir, '--runner-pool-size', '2']);
+    const running = [
+      await post(s.url, { action: 'core.local', parameters: { cmd: 'sleep 30' } }),
+      await post(s.url, { action: 'core.local', parameters: { cmd: 'sleep 30' } }),
+    ];
+    const queued = await post(s.url, { action: 'core.local', parameters: { cmd: 'echo queued' } });
+    const delayed = await post(s.url, {
+      action: 'core.local',
+      delay: 2000,
+      parameters: { cmd: 'echo delayed' },
+    });
+    for (const r of running) await waitStatus(s.url, r.id, ['running']);
+    expect((await get(s.url, queued.id)).status).toBe('requested');
+    expect((await get(s.url, delayed.id)).status).toBe('delayed');
+    s.child.kill('SIGKILL');
+    await s.exited;
+    const again = await serve(['--port', String(port), '--data-dir', dataDir, '--runner-pool-size', '2']);
+    for (const r of running) expect((await get(again.url, r.id)).status).toBe('abandoned');
+    expect((await waitStatus(again.url, queued.id, ['succeeded', 'failed'])).result.stdout).toBe('queued');
+    const late = await waitStatus(again.url, delayed.id, ['succeeded', 'failed']);
+    expect(late.result.stdout).toBe('delayed');
+    expect(late.log.map((e: { status: string }) => e.status)).toEqual([
+      'requested',
+      'delayed',
+      'scheduled',
+      'running',
+      'succeeded',
+    ]);
+    again.child.kill('SIGTERM');
+    await again.exited;
+  });
 });

@@ -15,6 +15,8 @@ import type { CreateOptions, ExecutionRequest } from './executions/create-execut
 import { ExecutionCreator } from './executions/create-execution.ts';
 import { ExecutionControl } from './executions/control.ts';
 import { recoverInterrupted, type RecoveryReport } from './recovery.ts';
+import { RetentionTimer, type CollectionReport, type RetentionPolicy } from './retention.ts';
+import { nowMicros } from '../domain/time.ts';
 import { RunnerTypeRegistry } from './runner-types.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
 
@@ -23,11 +25,14 @@ const OUTPUT_PAGE = 32;
 
 export interface EngineOptions {
   runnerPoolSize: number;
+  retention?: RetentionPolicy & { intervalMs: number };
   owner: string;
   apiUrl: string;
   outputFlushMs?: number;
   maxOutputBytesPerStream?: number;
   onError: (error: unknown, context: string) => void;
+  /** Told what each garbage collection pass deleted. */
+  onRetention?: (report: CollectionReport) => void;
 }
 
 export interface EngineDeps {
@@ -47,6 +52,7 @@ export class Engine {
   readonly #creator: ExecutionCreator;
   readonly #dispatcher: Dispatcher;
   readonly #output: OutputWriter;
+  readonly #retention: RetentionTimer | undefined;
 
   private constructor(
     deps: EngineDeps,
@@ -89,6 +95,14 @@ export class Engine {
         maxOutputBytesPerStream,
       },
     );
+    this.#retention = options.retention
+      ? new RetentionTimer(deps.store, options.retention, {
+          intervalMs: options.retention.intervalMs,
+          now: nowMicros,
+          onReport: options.onRetention ?? (() => undefined),
+          onError: (error) => options.onError(error, 'garbage collection failed'),
+        })
+      : undefined;
     this.control = new ExecutionControl({
       store: deps.store,
       bus,
@@ -113,10 +127,12 @@ export class Engine {
       this.bus.emit({ type: 'execution.updated', record }),
     );
     this.#dispatcher.start();
+    this.#retention?.start();
     return report;
   }
 
   async shutdown(graceMs: number): Promise<void> {
+    await this.#retention?.stop();
     await this.#dispatcher.shutdown(graceMs);
   }
 

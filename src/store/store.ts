@@ -138,5 +138,15 @@ export interface Store {
   /** Stored output of one execution in append order, optionally of one output type. */
   listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]>;
 
+  // --- retention ---
+  /**
+   * Deletes up to `limit` completed executions that started before `before` (µs), oldest first,
+   * with their results and output; how many went. Callers repeat until it returns less than
+   * `limit`, so no single call holds the database for long.
+   */
+  deleteExecutionsBefore(before: number, limit: number): Promise<number>;
+  /** Deletes up to `limit` output chunks stored before `before` (µs), oldest first; how many went. */
+  deleteOutputBefore(before: number, limit: number): Promise<number>;
+
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../../src/config.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 
 export interface TestSquall extends RunningServer {
@@ -17,20 +17,15 @@ export interface TestSquall extends RunningServer {
 
 export async function startTestSquall(overrides: Partial<Config> = {}): Promise<TestSquall> {
   const dataDir = mkdtempSync(join(tmpdir(), 'squall-test-'));
+  // Defaults as `squall serve` has them, then what a test needs: a temp dir, a free port, quiet logs.
   const config: Config = {
-    host: '127.0.0.1',
+    ...loadConfig([], {}),
     port: 0,
     dataDir,
-    databaseUrl: undefined,
-    packsPaths: [],
     runnerPoolSize: 16,
     shutdownGraceSeconds: 2,
     webUiBaseUrl: 'https://squall.test',
     logLevel: 'silent',
-    bodyLimit: 16 * 1024 * 1024,
-    maxOutputBytes: 64 * 1024 * 1024,
-    streamHeartbeatSeconds: 25,
-    streamBufferBytes: 8 * 1024 * 1024,
     ...overrides,
   };
   const server = await startServer(config, { actionEnv: process.env });

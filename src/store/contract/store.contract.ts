@@ -11,6 +11,7 @@ import type { OpenStore } from './harness.contract.ts';
 import { listExecutionsContract } from './list-executions.contract.ts';
 import { outputContract } from './output.contract.ts';
 import { queueContract } from './queue.contract.ts';
+import { retentionContract } from './retention.contract.ts';
 import { schemaContract } from './schema.contract.ts';
 import { transitionContract } from './transition.contract.ts';
 
@@ -25,5 +26,6 @@ export function storeContract(name: string, open: OpenStore): void {
     outputContract(open);
     catalogContract(open);
     schemaContract(open);
+    retentionContract(open);
   });
 }

@@ -30,6 +30,7 @@ import { createExecutionReads, type ExecutionReads } from './execution-reads.ts'
 import { createExecutionWrites, type ExecutionWrites, type SerializedResult } from './execution-writes.ts';
 import { compileListQuery } from './list-query.ts';
 import { OutputStore } from './output.ts';
+import { createRetention, type Retention } from './retention.ts';
 
 export class PostgresStore implements Store {
   readonly #pool: Pool;
@@ -38,6 +39,7 @@ export class PostgresStore implements Store {
   readonly #reads: ExecutionReads;
   readonly #queue: ExecutionQueue;
   readonly #output: OutputStore;
+  readonly #retention: Retention;
   /** Operations not settled yet: close() waits for them, because ending the pool strands its waiters. */
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
@@ -49,6 +51,7 @@ export class PostgresStore implements Store {
     this.#reads = createExecutionReads(pool);
     this.#queue = createExecutionQueue(pool);
     this.#output = new OutputStore(pool);
+    this.#retention = createRetention(pool);
   }
 
   savePack(pack: Pack): Promise<void> {
@@ -128,6 +131,13 @@ export class PostgresStore implements Store {
   }
   listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]> {
     return this.#run(() => this.#output.list(executionId, outputType, page));
+  }
+
+  deleteExecutionsBefore(before: number, limit: number): Promise<number> {
+    return this.#run(() => this.#retention.executions(before, limit));
+  }
+  deleteOutputBefore(before: number, limit: number): Promise<number> {
+    return this.#run(() => this.#retention.output(before, limit));
   }
 
   /** Lets every operation already started finish (nothing issued is lost), then disconnects. */

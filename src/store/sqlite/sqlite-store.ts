@@ -26,6 +26,7 @@ import { rowToRecord, type ExecutionRow } from '../execution-row.ts';
 import { prepareExecutionWrites, type ExecutionWrites, type SerializedResult } from './execution-writes.ts';
 import { compileListQuery, type SqlValue } from './list-query.ts';
 import { prepareOutput, type OutputStore } from './output.ts';
+import { prepareRetention, type Retention } from './retention.ts';
 
 /** List queries differ only by their shape; a few dozen shapes cover what clients send. */
 const MAX_CACHED_LIST_STATEMENTS = 64;
@@ -36,6 +37,7 @@ export class SqliteStore implements Store {
   readonly #catalog: Catalog;
   readonly #writes: ExecutionWrites;
   readonly #actionCache = new Map<string, StoredAction>();
+  readonly #retention: Retention;
   readonly #reads: ExecutionReads;
   readonly #queue: ExecutionQueue;
   readonly #output: OutputStore;
@@ -47,6 +49,7 @@ export class SqliteStore implements Store {
     this.#group = new GroupCommit(db);
     this.#catalog = prepareCatalog(db);
     this.#writes = prepareExecutionWrites(db);
+    this.#retention = prepareRetention(db);
     this.#reads = prepareExecutionReads(db);
     this.#queue = prepareExecutionQueue(db);
     this.#output = prepareOutput(db);
@@ -144,6 +147,13 @@ export class SqliteStore implements Store {
   }
   async listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]> {
     return this.#output.list(executionId, outputType, page);
+  }
+
+  deleteExecutionsBefore(before: number, limit: number): Promise<number> {
+    return this.#group.run(() => this.#retention.executions(before, limit));
+  }
+  deleteOutputBefore(before: number, limit: number): Promise<number> {
+    return this.#group.run(() => this.#retention.output(before, limit));
   }
 
   async close(): Promise<void> {
