@@ -52,8 +52,14 @@ export class Dispatcher {
   readonly #running = new Map<string, Running>();
   #wakeQueued = false;
   #ticking = false;
-  /** Whether some `requested` execution may have a future run time (and so should show `delayed`). */
-  #delayedPending = true;
+  /**
+   * Whether some execution may be waiting for a future run time. Only then does a pass look for
+   * what to mark `delayed` and when to wake next: two queries that would otherwise run on every
+   * pass, for nothing, under a steady stream of immediate work.
+   */
+  #delayedWork = true;
+  /** Whether a `requested` execution with a future run time may need marking `delayed`. */
+  #markPending = true;
   /** Pack folders by pack name; packs are registered at start, so a short memory is enough. */
   readonly #packPaths = new Map<string, { path: string | undefined; until: number }>();
   #again = false;
@@ -73,7 +79,8 @@ export class Dispatcher {
 
   start(): void {
     this.#pollTimer = setInterval(() => {
-      this.#delayedPending = true;
+      this.#delayedWork = true;
+      this.#markPending = true;
       this.wake();
     }, this.#options.pollIntervalMs);
     this.#pollTimer.unref();
@@ -82,7 +89,10 @@ export class Dispatcher {
 
   /** Tells the dispatcher a new execution is waiting; `delayed` when it is not due yet. */
   notifyCreated(delayed: boolean): void {
-    if (delayed) this.#delayedPending = true;
+    if (delayed) {
+      this.#delayedWork = true;
+      this.#markPending = true;
+    }
     this.wake();
   }
 
@@ -131,9 +141,8 @@ export class Dispatcher {
     try {
       const { store, bus } = this.#deps;
       const now = nowMicros();
-      if (this.#delayedPending) {
-        // Skipped when nothing delayed was created: it would cost a write on every pass.
-        this.#delayedPending = false;
+      if (this.#markPending) {
+        this.#markPending = false;
         for (const record of await store.markDelayed(now)) bus.emit({ type: 'execution.updated', record });
       }
       const free = this.#options.poolSize - this.#running.size;
@@ -144,7 +153,7 @@ export class Dispatcher {
           this.#launch(record);
         }
       }
-      await this.#armDueTimer();
+      if (this.#delayedWork) await this.#armDueTimer();
     } catch (error) {
       this.#deps.onError(error, 'scheduling pass failed');
     } finally {
@@ -159,7 +168,10 @@ export class Dispatcher {
   async #armDueTimer(): Promise<void> {
     const next = await this.#deps.store.nextDueAt();
     clearTimeout(this.#dueTimer);
-    if (next === undefined) return;
+    if (next === undefined) {
+      this.#delayedWork = false;
+      return;
+    }
     const delayMs = Math.max(0, Math.ceil((next - nowMicros()) / 1000));
     // Due now but the pool is full: finishing runs will wake us.
     if (delayMs === 0 && this.#running.size >= this.#options.poolSize) return;

@@ -20,7 +20,13 @@ export interface LocalShellSettings {
   sudoPath: string;
 }
 
-export const DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+/**
+ * 12 MiB per stream in the result: room for the multi-megabyte JSON results StackStorm users
+ * return (StackStorm itself cannot store a result past MongoDB's 16 MB), while the memory a result
+ * costs at completion (text, JSON, the database's copies) stays well inside a 256 MB process.
+ * Everything printed is still in the stored output, up to its own cap.
+ */
+export const DEFAULT_MAX_OUTPUT_BYTES = 12 * 1024 * 1024;
 export const DEFAULT_KILL_GRACE_MS = 5000;
 
 export function resolveLocalShellOptions(options: LocalShellOptions = {}): LocalShellSettings {
