@@ -13,7 +13,6 @@ export {
 } from './render.ts';
 export { validateParameters, parametersSchema, type ValidateParametersInput } from './validate.ts';
 export { castParameter, declaredType, MAGIC_NONE } from './cast.ts';
-export { scriptArguments, serializePositional, type ScriptArguments } from './script-args.ts';
 export { mergeSpecs, type ParameterSources } from './specs.ts';
 export {
   compileTemplate,

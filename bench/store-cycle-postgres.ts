@@ -1,18 +1,18 @@
 /**
  * Scratch benchmark of the engine's per-execution store work on PostgreSQL, shaped like the SQLite
- * one (`../sqlite/store-cycle.bench.ts`): `producers` concurrent API requests each inserting
+ * one (`store-cycle-sqlite.ts`): `producers` concurrent API requests each inserting
  * executions; `dispatchers` claiming due ones in batches (claim → scheduled) and completing each in
  * its own flow (running with runner_info, then succeeded with a result). Prints completed cycles
  * per second. Runs in a throwaway schema of SQUALL_TEST_DATABASE_URL.
- *   npx tsx src/store/postgres/store-cycle.bench.ts [executions=20000] [producers=64] [claimBatch=64]
+ *   npx tsx bench/store-cycle-postgres.ts [executions=20000] [producers=64] [claimBatch=64]
  *     [poolSize=10] [dispatchers=1]
  */
-import { nowMicros } from '../../domain/time.ts';
-import type { ExecutionRecord } from '../../domain/types.ts';
-import { makeExecution } from '../contract/fixtures.ts';
-import type { Store } from '../store.ts';
-import { openPostgresStore } from './open-postgres-store.ts';
-import { dropSchema, freshSchemaName, TEST_DATABASE_URL } from './test-database.ts';
+import { nowMicros } from '../src/domain/time.ts';
+import type { ExecutionRecord } from '../src/domain/types.ts';
+import { makeExecution } from '../src/store/contract/fixtures.ts';
+import type { Store } from '../src/store/store.ts';
+import { openPostgresStore } from '../src/store/postgres/open-postgres-store.ts';
+import { dropSchema, freshSchemaName, TEST_DATABASE_URL } from '../src/store/postgres/test-database.ts';
 
 const total = Number(process.argv[2] ?? 20_000);
 const producers = Number(process.argv[3] ?? 64);

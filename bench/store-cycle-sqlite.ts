@@ -3,15 +3,15 @@
  * concurrent API requests each inserting executions; one dispatcher claiming due ones in batches
  * (claim → scheduled) and completing each in its own flow (running with runner_info, then
  * succeeded with a result). Prints completed cycles per second.
- *   npx tsx src/store/sqlite/store-cycle.bench.ts [executions=20000] [producers=64] [claimBatch=64]
+ *   npx tsx bench/store-cycle-sqlite.ts [executions=20000] [producers=64] [claimBatch=64]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nowMicros } from '../../domain/time.ts';
-import type { ExecutionRecord } from '../../domain/types.ts';
-import { makeExecution } from '../contract/fixtures.ts';
-import { openSqliteStore } from './open-sqlite-store.ts';
+import { nowMicros } from '../src/domain/time.ts';
+import type { ExecutionRecord } from '../src/domain/types.ts';
+import { makeExecution } from '../src/store/contract/fixtures.ts';
+import { openSqliteStore } from '../src/store/sqlite/open-sqlite-store.ts';
 
 const total = Number(process.argv[2] ?? 20_000);
 const producers = Number(process.argv[3] ?? 64);
