@@ -9,7 +9,7 @@ import { NotFoundError, UnknownResourceError, ValidationError } from '../../doma
 import type { DistinctColumn } from '../../domain/execution-query.ts';
 import { isId } from '../../domain/ids.ts';
 import { maskResult } from '../../domain/masking.ts';
-import type { Json, JsonObject } from '../../domain/types.ts';
+import type { ExecutionRecord, Json, JsonObject } from '../../domain/types.ts';
 import type { RouteContext } from '../app.ts';
 import {
   fieldsExcluding,
@@ -201,15 +201,9 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
     );
     const record = isId(id) ? await engine.findExecution(id) : undefined;
     if (!record) throw new NotFoundError();
-    let text = (await engine.getResults([record.id])).get(record.id) ?? '{}';
-    const masked = await maskedResult(
-      ctx,
-      record.actionSnapshotId,
-      record.runnerSnapshotId,
-      record.runnerName,
-      text,
-      !q.show_secrets,
-    );
+    const stored = await storedResult(ctx, record, !q.show_secrets);
+    let text = stored.text;
+    const masked = stored.masked;
     if (q.pretty_format) text = JSON.stringify(masked ?? JSON.parse(text), null, 2);
     else if (masked !== undefined) text = JSON.stringify(masked);
     let body: string | Buffer = text;
@@ -243,15 +237,7 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
     if (!record) throw new UnknownResourceError(id);
     if (attribute === 'status') return reply.type('application/json').send(JSON.stringify(record.status));
     if (attribute === 'trigger_instance') return record.triggerRefs.trigger_instance ?? {};
-    const text = (await engine.getResults([record.id])).get(record.id) ?? '{}';
-    const masked = await maskedResult(
-      ctx,
-      record.actionSnapshotId,
-      record.runnerSnapshotId,
-      record.runnerName,
-      text,
-      !q.show_secrets,
-    );
+    const { text, masked } = await storedResult(ctx, record, !q.show_secrets);
     return masked ?? (JSON.parse(text) as Json);
   });
 
@@ -277,34 +263,34 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
 }
 
 /**
- * The result with secrets masked, or undefined when masking changes nothing (so the stored text
- * can be sent byte for byte).
+ * An execution's stored result: the text exactly as stored (`{}` when there is none) and, when
+ * masking changes something, the masked value — otherwise the text can be sent byte for byte.
  */
-async function maskedResult(
+async function storedResult(
   ctx: RouteContext,
-  actionSnapshotId: string,
-  runnerSnapshotId: string,
-  runnerName: string,
-  text: string,
+  record: ExecutionRecord,
   mask: boolean,
-): Promise<Json | undefined> {
-  if (!mask) return undefined;
-  const snapshots = await ctx.engine.snapshots([actionSnapshotId, runnerSnapshotId]);
-  const action = snapshots.get(actionSnapshotId);
-  const runner = snapshots.get(runnerSnapshotId);
+): Promise<{ text: string; masked: Json | undefined }> {
+  const text = (await ctx.engine.getResults([record.id])).get(record.id) ?? '{}';
+  if (!mask) return { text, masked: undefined };
+  const snapshots = await ctx.engine.snapshots([record.actionSnapshotId, record.runnerSnapshotId]);
+  const action = snapshots.get(record.actionSnapshotId);
+  const runner = snapshots.get(record.runnerSnapshotId);
   const outputKey = runner?.['output_key'];
   const outputSchema = action?.['output_schema'];
   const hasSchema =
     typeof outputSchema === 'object' && outputSchema !== null && Object.keys(outputSchema).length > 0;
-  if (runnerName !== 'inquirer' && (typeof outputKey !== 'string' || !hasSchema)) return undefined;
+  if (record.runnerName !== 'inquirer' && (typeof outputKey !== 'string' || !hasSchema)) {
+    return { text, masked: undefined };
+  }
   const parsed = JSON.parse(text) as Json;
   const masked = maskResult(
     parsed,
     typeof outputKey === 'string' ? outputKey : undefined,
     (outputSchema ?? {}) as JsonObject,
     {
-      runnerName,
+      runnerName: record.runnerName,
     },
   );
-  return masked === parsed ? undefined : masked;
+  return { text, masked: masked === parsed ? undefined : masked };
 }
