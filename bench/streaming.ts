@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { serializeResult } from '../src/engine/executions/result.ts';
 import { makeExecution } from '../src/store/contract/fixtures.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
+import { peakRssBytes } from '../test/helpers/processes.ts';
 import { request } from './http-client.ts';
 import { percentile, startSquall, type Squall } from './support.ts';
 
@@ -172,14 +173,7 @@ export async function peakRssForGigabyte(): Promise<{ peakMb: number; seconds: n
       parameters: { cmd: `yes ${line} | head -c 1073741824`, timeout: 600 },
     });
     if (doc.status !== 'succeeded') throw new Error(`1 GB run ${doc.status}`);
-    const status = readFileSync(`/proc/${squall.process.pid ?? 0}/status`, 'utf8');
-    const kb = Number(
-      status
-        .split('\n')
-        .find((l) => l.startsWith('VmHWM:'))
-        ?.replace(/\D/g, '') ?? 0,
-    );
-    return { peakMb: kb / 1024, seconds: runSeconds(doc) };
+    return { peakMb: peakRssBytes(squall.process.pid ?? 0) / (1024 * 1024), seconds: runSeconds(doc) };
   } finally {
     await squall.stop();
     rmSync(dir, { recursive: true, force: true });

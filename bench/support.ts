@@ -2,10 +2,9 @@
  * Benchmark plumbing: a real `squall serve` child process, and history seeded through the store.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { newId } from '../src/domain/ids.ts';
+import { freePort, npmStartArgs, ROOT } from '../test/helpers/processes.ts';
 import type { ExecutionStatus } from '../src/domain/status.ts';
 import type { ExecutionRecord } from '../src/domain/types.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
@@ -22,38 +21,15 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.max(0, index)] ?? NaN;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-const ROOT = join(import.meta.dirname, '..');
-
 /** Builds the server once, as `npm start` does. */
 export function buildSquall(): void {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-/** The node arguments `npm start` runs the built server with (its flags matter to memory). */
-function startArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const command = pkg.scripts['start']?.split('&&').pop()?.trim() ?? '';
-  return command.split(/\s+/).slice(1);
-}
-
 /** Starts the built server as `npm start` runs it, on a free port and the given data directory. */
 export async function startSquall(dataDir: string): Promise<Squall> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...startArgs(), '--port', String(port), '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...npmStartArgs(), '--port', String(port), '--data-dir', dataDir], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, SQUALL_LOG_LEVEL: 'warn' },

@@ -32,3 +32,10 @@ export function readMigrations(dir: URL): Migration[] {
   });
   return migrations;
 }
+
+/** A backend's shipped migrations, read once on first use, and the newest version among them. */
+export function shippedMigrations(dir: URL): { known(): readonly Migration[]; latestVersion(): number } {
+  let cached: readonly Migration[] | undefined;
+  const known = (): readonly Migration[] => (cached ??= readMigrations(dir));
+  return { known, latestVersion: () => known().at(-1)?.version ?? 0 };
+}

@@ -3,45 +3,16 @@
  * its start flags), in a real process whose peak resident memory the kernel reports.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, npmStartArgs, peakRssBytes, ROOT } from '../helpers/processes.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let dataDir: string;
 let server: ChildProcess;
 let url: string;
-
-/** The node arguments `npm start` runs the server with, read from package.json. */
-function startArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const command = pkg.scripts['start']?.split('&&').pop()?.trim() ?? '';
-  const [node, ...args] = command.split(/\s+/);
-  expect(node).toBe('node');
-  return args;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function peakRssBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmHWM:'));
-  return Number(line?.replace(/\D/g, '')) * 1024;
-}
 
 async function run(body: unknown): Promise<Record<string, any>> {
   const res = await fetch(`${url}/api/v1/executions`, {
@@ -67,7 +38,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'squall-huge-'));
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, [...startArgs(), '--port', String(port), '--data-dir', dataDir], {
+  server = spawn(process.execPath, [...npmStartArgs(), '--port', String(port), '--data-dir', dataDir], {
     cwd: ROOT,
     env: { ...process.env, SQUALL_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],

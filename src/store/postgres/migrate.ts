@@ -9,24 +9,16 @@
  */
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { readMigrations, type Migration } from '../migration-files.ts';
+import { shippedMigrations, type Migration } from '../migration-files.ts';
 import { SchemaTooNewError } from '../schema-too-new-error.ts';
 import { quotedSchema } from './connection-pool.ts';
 
 // Resolved from this module so it works from any working directory.
-const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
-
-let cached: readonly Migration[] | undefined;
+const shipped = shippedMigrations(new URL('./migrations/', import.meta.url));
 
 /** The migrations shipped with this code, in version order. */
-export function knownMigrations(): readonly Migration[] {
-  cached ??= readMigrations(MIGRATIONS_DIR);
-  return cached;
-}
-
-export function latestKnownVersion(): number {
-  return knownMigrations().at(-1)?.version ?? 0;
-}
+export const knownMigrations = shipped.known;
+export const latestKnownVersion = shipped.latestVersion;
 
 /** First half of the two-int advisory lock key: "Squa", so the lock is recognisable in pg_locks. */
 const LOCK_NAMESPACE = 0x53717561;

@@ -4,25 +4,17 @@
  * newer than the newest file here is refused: an older Squall must not write to it.
  */
 import type Database from 'better-sqlite3';
-import { readMigrations, type Migration } from '../migration-files.ts';
+import { shippedMigrations, type Migration } from '../migration-files.ts';
 import { SchemaTooNewError } from '../schema-too-new-error.ts';
 
 export type { Migration } from '../migration-files.ts';
 
 // Resolved from this module so it works from any working directory.
-const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
-
-let cached: readonly Migration[] | undefined;
+const shipped = shippedMigrations(new URL('./migrations/', import.meta.url));
 
 /** The migrations shipped with this code, in version order. */
-export function knownMigrations(): readonly Migration[] {
-  cached ??= readMigrations(MIGRATIONS_DIR);
-  return cached;
-}
-
-export function latestKnownVersion(): number {
-  return knownMigrations().at(-1)?.version ?? 0;
-}
+export const knownMigrations = shipped.known;
+export const latestKnownVersion = shipped.latestVersion;
 
 function currentVersion(db: Database.Database): number {
   const row = db.prepare<[], { v: number | null }>('SELECT max(version) AS v FROM schema_migrations').get();
