@@ -70,7 +70,8 @@ it('claimers in separate processes never get the same execution', async () => {
   dir = mkdtempSync(join(tmpdir(), 'squall-claims-'));
   const path = join(dir, 'squall.db');
   const store = openSqliteStore({ path });
-  const records = Array.from({ length: 300 }, () => makeExecution());
+  // Enough work that every claimer is still claiming when the slowest one wakes up to "go".
+  const records = Array.from({ length: 3000 }, () => makeExecution());
   await Promise.all(records.map((r) => store.createExecution(r)));
   await store.close();
 
