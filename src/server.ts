@@ -40,7 +40,7 @@ export interface ServerEnvironment {
 export async function openStore(config: Config): Promise<Store> {
   if (config.databaseUrl) return openPostgresStore({ url: config.databaseUrl });
   mkdirSync(config.dataDir, { recursive: true });
-  return openSqliteStore({ path: join(config.dataDir, 'squall.db') });
+  return openSqliteStore({ path: join(config.dataDir, 'squall.db'), backgroundCheckpointMs: 100 });
 }
 
 /** The garbage collection policy the configuration asks for. */

@@ -70,6 +70,23 @@ describe('GET /stream/v1/executions/{id}/output', () => {
       faultstring: 'Unable to identify resource with id "000000000000000000000000".',
     });
   });
+
+  it('closes the connection when the stream ends, instead of keeping it alive for another request', async () => {
+    const exec = await post({ action: 'core.local', parameters: { cmd: 'echo bye' } });
+    await squall.waitFor(exec.id);
+    const socket = connect({ host: '127.0.0.1', port: Number(new URL(squall.url).port) });
+    socket.write(`GET /stream/v1/executions/${exec.id}/output HTTP/1.1\r\nHost: x\r\n\r\n`);
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    const closed = await new Promise<boolean>((resolve) => {
+      socket.on('close', () => resolve(true));
+      setTimeout(() => resolve(false), 10_000);
+    });
+    socket.destroy();
+    expect(text).toContain('event: EOF');
+    expect(text.toLowerCase()).toContain('connection: close');
+    expect(closed).toBe(true);
+  });
 });
 
 describe('slow clients', () => {

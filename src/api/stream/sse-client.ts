@@ -31,6 +31,9 @@ export class SseClient {
     const raw = reply.raw;
     // Headers set by hooks (CORS, X-Request-ID) are on the reply; the raw response needs them too.
     reply.hijack();
+    // An event stream is never followed by another request on its connection: ending the stream
+    // (completion, a dropped slow client) must close the connection, not park it as keep-alive.
+    raw.shouldKeepAlive = false;
     raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string | string[] | number>),
       'content-type': 'text/event-stream; charset=UTF-8',
@@ -92,9 +95,11 @@ export class SseClient {
   close(last?: string): void {
     if (this.#closed) return;
     const raw = this.#reply.raw;
+    // The socket, not the response: a response detaches from its socket once it has finished.
+    const socket = raw.socket;
     this.#finish();
     raw.end(last);
-    setTimeout(() => raw.destroy(), GOODBYE_MS).unref();
+    setTimeout(() => socket?.destroy(), GOODBYE_MS).unref();
   }
 
   #armHeartbeat(): void {

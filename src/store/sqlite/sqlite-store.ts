@@ -18,6 +18,7 @@ import type {
   StoredAction,
   Transition,
 } from '../store.ts';
+import type { BackgroundCheckpointer } from './background-checkpointer.ts';
 import { prepareCatalog, type Catalog } from './catalog.ts';
 import { GroupCommit } from './group-commit.ts';
 import { prepareExecutionQueue, type ExecutionQueue } from './execution-queue.ts';
@@ -43,9 +44,11 @@ export class SqliteStore implements Store {
   readonly #output: OutputStore;
   readonly #group: GroupCommit;
   readonly #listStatements = new Map<string, Database.Statement<SqlValue[]>>();
+  readonly #checkpointer: BackgroundCheckpointer | undefined;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, checkpointer?: BackgroundCheckpointer) {
     this.#db = db;
+    this.#checkpointer = checkpointer;
     this.#group = new GroupCommit(db);
     this.#catalog = prepareCatalog(db);
     this.#writes = prepareExecutionWrites(db);
@@ -160,6 +163,7 @@ export class SqliteStore implements Store {
     if (!this.#db.open) return;
     // Nothing queued is lost on close: commit it first.
     this.#group.flush();
+    await this.#checkpointer?.stop();
     this.#db.close();
   }
 
