@@ -1,5 +1,14 @@
 #!/usr/bin/env node
-// Runs Squall from its TypeScript sources through tsx, so `npx squall …` works from a clone.
+// Runs Squall from its TypeScript sources through tsx, so `npx squall …` works from a clone:
+// `squall serve` and `squall gc` start src/main.ts; every other command is the HTTP client, which
+// never loads the server's modules (a quick start for each command).
+import process from 'node:process';
 import { tsImport } from 'tsx/esm/api';
 
-await tsImport('../src/main.ts', import.meta.url);
+const command = process.argv[2];
+if (command === 'serve' || command === 'gc') {
+  await tsImport('../src/main.ts', import.meta.url);
+} else {
+  const { main } = await tsImport('../src/cli/entry.ts', import.meta.url);
+  await main();
+}
