@@ -14,6 +14,7 @@ import { registerActionRoutes } from './routes/actions.ts';
 import { registerExecutionReadRoutes } from './routes/executions-read.ts';
 import { registerExecutionControlRoutes, registerExecutionWriteRoutes } from './routes/executions-write.ts';
 import { registerRunnerTypeRoutes } from './routes/runnertypes.ts';
+import { registerWorkflowRoutes } from './routes/workflows.ts';
 import type { SseClient } from './stream/sse-client.ts';
 import { StreamHub } from './stream/stream-hub.ts';
 import { registerStreamRoutes } from './stream/stream-routes.ts';
@@ -103,6 +104,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     }
     registerActionRoutes(app, `${prefix}/actions`, ctx);
     registerRunnerTypeRoutes(app, `${prefix}/runnertypes`, ctx);
+    registerWorkflowRoutes(app, `${prefix}/workflows`, ctx);
   }
 
   const hub = new StreamHub(options.engine, { webUiBaseUrl: options.webUiBaseUrl, maxQueuedEvents: 100_000 });

@@ -19,6 +19,11 @@ import { RetentionTimer, type CollectionReport, type RetentionPolicy } from './r
 import { nowMicros } from '../domain/time.ts';
 import { RunnerTypeRegistry } from './runner-types.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
+import type { InspectionError } from '../workflow/orquesta/index.ts';
+import { inspectDefinition } from './workflows/starts.ts';
+import { recoverWorkflows } from './workflows/workflow-recovery.ts';
+import { createWorkflowRunners } from './workflows/workflow-runners.ts';
+import { WorkflowService } from './workflows/workflow-service.ts';
 
 /** Output chunks read per query when streaming stored output. */
 /**
@@ -59,6 +64,8 @@ export class Engine {
   readonly #dispatcher: Dispatcher;
   readonly #output: OutputWriter;
   readonly #retention: RetentionTimer | undefined;
+  /** Orquesta and ActionChain workflows: their state, children and control. */
+  readonly workflows: WorkflowService;
 
   private constructor(
     deps: EngineDeps,
@@ -89,7 +96,11 @@ export class Engine {
         store: deps.store,
         bus,
         snapshots,
-        runners: deps.runners,
+        // The workflow runners hand their executions to the workflow service (created below).
+        runners: new Map([
+          ...deps.runners,
+          ...createWorkflowRunners((executionId) => this.workflows.start(executionId)),
+        ]),
         output: this.#output,
         onError: options.onError,
       },
@@ -115,6 +126,15 @@ export class Engine {
       creator: this.#creator,
       stopRun: (id, reason) => this.#dispatcher.stop(id, reason),
     });
+    this.workflows = new WorkflowService({
+      store: deps.store,
+      bus,
+      creator: this.#creator,
+      control: this.control,
+      runnerTypes: registry,
+      apiUrl: options.apiUrl,
+      onError: options.onError,
+    });
     bus.subscribe((event) => {
       if (event.type === 'execution.created') this.#dispatcher.notifyCreated(event.record.delay > 0);
     });
@@ -132,6 +152,7 @@ export class Engine {
     const report = await recoverInterrupted(this.#store, (record) =>
       this.bus.emit({ type: 'execution.updated', record }),
     );
+    await recoverWorkflows(this.#store, this.workflows);
     this.#dispatcher.start();
     this.#retention?.start();
     return report;
@@ -140,6 +161,12 @@ export class Engine {
   async shutdown(graceMs: number): Promise<void> {
     await this.#retention?.stop();
     await this.#dispatcher.shutdown(graceMs);
+    await this.workflows.idle();
+  }
+
+  /** StackStorm's workflow inspection (`POST /api/v1/workflows/inspect`). */
+  inspectWorkflow(definition: string): Promise<InspectionError[]> {
+    return inspectDefinition({ store: this.#store, runnerTypes: this.runnerTypes }, definition);
   }
 
   // --- executions: write side ---

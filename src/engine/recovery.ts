@@ -3,6 +3,7 @@
  * flight belonged to a process that is gone. Work that never started goes back to the queue;
  * work that was running ends `abandoned` — never left `running` forever.
  */
+import { WORKFLOW_RUNNERS } from '../domain/status.ts';
 import { nowMicros } from '../domain/time.ts';
 import type { ExecutionRecord } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
@@ -20,6 +21,8 @@ export async function recoverInterrupted(
 ): Promise<RecoveryReport> {
   const report: RecoveryReport = { requeued: 0, abandoned: 0, canceled: 0 };
   for (const record of await store.listByStatus(['scheduled', 'running', 'canceling'])) {
+    // A started workflow is not a process that died with us: it continues (workflows/workflow-recovery.ts).
+    if (WORKFLOW_RUNNERS.has(record.runnerName) && record.status !== 'scheduled') continue;
     const at = nowMicros();
     let updated: ExecutionRecord | undefined;
     if (record.status === 'scheduled') {

@@ -1,7 +1,8 @@
 /**
- * The runners Squall can execute, by runner type name. Runner types that the catalogue lists but
- * this map lacks (remote-shell-*, python-script, winrm-*, workflows, announcement, inquirer) are
- * for the engine to fail with a clear message.
+ * The runners Squall can execute, by runner type name. The workflow runners (`orquesta`,
+ * `action-chain`) drive child executions, so the engine adds them (src/engine/workflows/). Runner
+ * types that the catalogue lists but neither provides (remote-shell-*, python-script, winrm-*,
+ * announcement, inquirer) are for the engine to fail with a clear message.
  */
 import { createHttpRequestRunner, type HttpRequestOptions } from './http/http-request-runner.ts';
 import { createLocalShellCmdRunner } from './local-shell/local-shell-cmd.ts';

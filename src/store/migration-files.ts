@@ -27,8 +27,11 @@ export function readMigrations(dir: URL): Migration[] {
   }
   migrations.sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
-    // A gap or a duplicate number is a packaging mistake; catching it here beats a half-built schema.
-    if (m.version !== i + 1) throw new Error(`Migration ${m.version}_${m.name}.sql is out of sequence`);
+    // A duplicate number is a packaging mistake; catching it here beats a half-built schema. Gaps
+    // are allowed: features developed side by side reserve their numbers ahead of merging.
+    const previous = migrations[i - 1];
+    if (previous && previous.version === m.version)
+      throw new Error(`Migration ${m.version}_${m.name}.sql is out of sequence`);
   });
   return migrations;
 }

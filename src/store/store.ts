@@ -78,6 +78,26 @@ export interface NewOutputChunk {
   data: string;
 }
 
+/** Which evaluator a persisted workflow belongs to. */
+export type WorkflowKind = 'orquesta' | 'action-chain';
+
+/**
+ * A workflow's persisted state: the evaluator's JSON plus the engine's bookkeeping, serialized by
+ * the engine (the store does not look inside). Saved after every step, so a restarted process
+ * continues from it.
+ */
+export interface WorkflowRecord {
+  /** The workflow execution id (StackStorm's WorkflowExecution; for a chain, its execution id). */
+  id: string;
+  /** The action execution the workflow runs for (re-pointed by a re-run from tasks). */
+  executionId: string;
+  kind: WorkflowKind;
+  /** Whether the workflow reached a completed state; recovery looks only at unfinished ones. */
+  finished: boolean;
+  /** Serialized JSON document. */
+  state: string;
+}
+
 export interface Store {
   // --- packs, actions and the snapshots executions embed ---
   savePack(pack: Pack): Promise<void>;
@@ -138,11 +158,20 @@ export interface Store {
   /** Stored output of one execution in append order, optionally of one output type. */
   listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]>;
 
+  // --- workflows ---
+  /** Inserts or replaces (by id) a workflow's persisted state. */
+  saveWorkflow(record: WorkflowRecord): Promise<void>;
+  getWorkflow(id: string): Promise<WorkflowRecord | undefined>;
+  /** The workflow an action execution currently runs, if any. */
+  getWorkflowByExecution(executionId: string): Promise<WorkflowRecord | undefined>;
+  /** Every workflow not yet finished (startup recovery), oldest first. */
+  listUnfinishedWorkflows(): Promise<WorkflowRecord[]>;
+
   // --- retention ---
   /**
    * Deletes up to `limit` completed executions that started before `before` (µs), oldest first,
-   * with their results and output; how many went. Callers repeat until it returns less than
-   * `limit`, so no single call holds the database for long.
+   * with their results, output and the workflow each ran for; how many went. Callers repeat
+   * until it returns less than `limit`, so no single call holds the database for long.
    */
   deleteExecutionsBefore(before: number, limit: number): Promise<number>;
   /** Deletes up to `limit` output chunks stored before `before` (µs), oldest first; how many went. */

@@ -211,6 +211,9 @@ export class Dispatcher {
       outcome = await this.#execute(record, action, runnerType, signal);
     }
     const truncation = await this.#deps.output.finish(record.id);
+    // An asynchronous runner (a workflow) answers `running`: the execution carries on without this
+    // run, and whoever drives it records the outcome.
+    if (outcome.status === 'running') return;
     const at = nowMicros();
     // Output past the storage cap is recorded on the execution, so nobody mistakes it for complete.
     const contextPatch: JsonObject | undefined =

@@ -114,6 +114,8 @@ export class ExecutionControl {
       );
 
     if (current === 'canceling' && status === 'canceled') {
+      // A workflow stays canceling while a child is still active (spec §2.5).
+      if (isWorkflow && (await this.#hasActiveChild(execution.id))) return execution;
       return (await this.#finalize(execution, 'canceled', result, at)) ?? execution;
     }
     if (status === 'canceling' || status === 'canceled') {
@@ -122,6 +124,7 @@ export class ExecutionControl {
       return this.cancel(execution, requester);
     }
     if (current === 'pausing' && status === 'paused') {
+      if (isWorkflow && (await this.#hasActiveChild(execution.id))) return execution;
       return (await this.#apply({ id: execution.id, from: ['pausing'], to: 'paused', at })) ?? execution;
     }
     if (status === 'pausing' || status === 'paused') {
@@ -167,6 +170,17 @@ export class ExecutionControl {
       this.#deps.stopRun(execution.id, 'cancel');
     }
     return updated ?? execution;
+  }
+
+  /** Whether a child still runs: inactive children are completed, paused or pending (spec §2.5). */
+  async #hasActiveChild(id: string): Promise<boolean> {
+    const ids = (await this.#deps.store.childrenOf([id])).get(id) ?? [];
+    for (const childId of ids) {
+      const child = await this.#deps.store.getExecution(childId);
+      if (child && !isCompleted(child.status) && child.status !== 'paused' && child.status !== 'pending')
+        return true;
+    }
+    return false;
   }
 
   async #finalize(

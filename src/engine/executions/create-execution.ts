@@ -13,6 +13,7 @@ import type { Store, StoredAction } from '../../store/store.ts';
 import type { EventBus } from '../events.ts';
 import { ParameterRenderError, renderLiveParameters, validateParameters } from '../parameters/index.ts';
 import type { RunnerTypeRegistry } from '../runner-types.ts';
+import { workflowExecutionIdFor } from '../workflows/workflow-execution-id.ts';
 import { serializeResult } from './result.ts';
 
 export interface ExecutionRequest {
@@ -24,6 +25,9 @@ export interface ExecutionRequest {
   user?: string | null;
   callback?: JsonObject;
   result?: JsonObject;
+  /** Task executions of an orquesta workflow: the ids StackStorm shows as top-level fields. */
+  workflowExecution?: string;
+  taskExecution?: string;
 }
 
 export interface CreateOptions {
@@ -84,6 +88,10 @@ export class ExecutionCreator {
     if (!registered) throw new InternalError(`Unable to find RunnerType with name="${action.runner_type}"`);
     const runner = registered.runnerType;
     const context = assembleContext(request, options, action);
+    if (runner.name === 'orquesta' && context['workflow_execution'] === undefined) {
+      const workflowExecution = await workflowExecutionIdFor(store, context);
+      if (workflowExecution) context['workflow_execution'] = workflowExecution;
+    }
     const delay = request.delay ?? 0;
     if (!Number.isSafeInteger(delay) || delay < 0) {
       throw new ValidationError(
@@ -185,8 +193,8 @@ export class ExecutionCreator {
       delay,
       resultSize: 0,
       triggerRefs: {},
-      workflowExecution: null,
-      taskExecution: null,
+      workflowExecution: request.workflowExecution ?? null,
+      taskExecution: request.taskExecution ?? null,
     };
     const serialized = result && Object.keys(result).length > 0 ? serializeResult(result) : undefined;
     if (serialized) record.resultSize = serialized.size;

@@ -14,6 +14,7 @@ import { queueContract } from './queue.contract.ts';
 import { retentionContract } from './retention.contract.ts';
 import { schemaContract } from './schema.contract.ts';
 import { transitionContract } from './transition.contract.ts';
+import { workflowsContract } from './workflows.contract.ts';
 
 export type { OpenedStore, OpenStore } from './harness.contract.ts';
 
@@ -27,5 +28,6 @@ export function storeContract(name: string, open: OpenStore): void {
     catalogContract(open);
     schemaContract(open);
     retentionContract(open);
+    workflowsContract(open);
   });
 }

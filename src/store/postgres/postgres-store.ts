@@ -22,6 +22,7 @@ import type {
   Store,
   StoredAction,
   Transition,
+  WorkflowRecord,
 } from '../store.ts';
 import { createCatalog, type Catalog } from './catalog.ts';
 import { rowsOf, valueOf } from './connection-pool.ts';
@@ -31,6 +32,7 @@ import { createExecutionWrites, type ExecutionWrites, type SerializedResult } fr
 import { compileListQuery } from './list-query.ts';
 import { OutputStore } from './output.ts';
 import { createRetention, type Retention } from './retention.ts';
+import { createWorkflows, type WorkflowTable } from './workflows.ts';
 
 export class PostgresStore implements Store {
   readonly #pool: Pool;
@@ -40,6 +42,7 @@ export class PostgresStore implements Store {
   readonly #queue: ExecutionQueue;
   readonly #output: OutputStore;
   readonly #retention: Retention;
+  readonly #workflows: WorkflowTable;
   /** Operations not settled yet: close() waits for them, because ending the pool strands its waiters. */
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
@@ -52,6 +55,7 @@ export class PostgresStore implements Store {
     this.#queue = createExecutionQueue(pool);
     this.#output = new OutputStore(pool);
     this.#retention = createRetention(pool);
+    this.#workflows = createWorkflows(pool);
   }
 
   savePack(pack: Pack): Promise<void> {
@@ -131,6 +135,19 @@ export class PostgresStore implements Store {
   }
   listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]> {
     return this.#run(() => this.#output.list(executionId, outputType, page));
+  }
+
+  saveWorkflow(record: WorkflowRecord): Promise<void> {
+    return this.#run(() => this.#workflows.save(record));
+  }
+  getWorkflow(id: string): Promise<WorkflowRecord | undefined> {
+    return this.#run(() => this.#workflows.get(id));
+  }
+  getWorkflowByExecution(executionId: string): Promise<WorkflowRecord | undefined> {
+    return this.#run(() => this.#workflows.byExecution(executionId));
+  }
+  listUnfinishedWorkflows(): Promise<WorkflowRecord[]> {
+    return this.#run(() => this.#workflows.unfinished());
   }
 
   deleteExecutionsBefore(before: number, limit: number): Promise<number> {

@@ -17,6 +17,7 @@ import type {
   Store,
   StoredAction,
   Transition,
+  WorkflowRecord,
 } from '../store.ts';
 import type { BackgroundCheckpointer } from './background-checkpointer.ts';
 import { prepareCatalog, type Catalog } from './catalog.ts';
@@ -28,6 +29,7 @@ import { prepareExecutionWrites, type ExecutionWrites, type SerializedResult } f
 import { compileListQuery, type SqlValue } from './list-query.ts';
 import { prepareOutput, type OutputStore } from './output.ts';
 import { prepareRetention, type Retention } from './retention.ts';
+import { prepareWorkflows, type WorkflowTable } from './workflows.ts';
 
 /** List queries differ only by their shape; a few dozen shapes cover what clients send. */
 const MAX_CACHED_LIST_STATEMENTS = 64;
@@ -43,6 +45,7 @@ export class SqliteStore implements Store {
   readonly #queue: ExecutionQueue;
   readonly #output: OutputStore;
   readonly #group: GroupCommit;
+  readonly #workflows: WorkflowTable;
   readonly #listStatements = new Map<string, Database.Statement<SqlValue[]>>();
   readonly #checkpointer: BackgroundCheckpointer | undefined;
 
@@ -56,6 +59,7 @@ export class SqliteStore implements Store {
     this.#reads = prepareExecutionReads(db);
     this.#queue = prepareExecutionQueue(db);
     this.#output = prepareOutput(db);
+    this.#workflows = prepareWorkflows(db);
   }
 
   savePack(pack: Pack): Promise<void> {
@@ -150,6 +154,19 @@ export class SqliteStore implements Store {
   }
   async listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]> {
     return this.#output.list(executionId, outputType, page);
+  }
+
+  saveWorkflow(record: WorkflowRecord): Promise<void> {
+    return this.#group.run(() => this.#workflows.save(record));
+  }
+  async getWorkflow(id: string): Promise<WorkflowRecord | undefined> {
+    return this.#workflows.get(id);
+  }
+  async getWorkflowByExecution(executionId: string): Promise<WorkflowRecord | undefined> {
+    return this.#workflows.byExecution(executionId);
+  }
+  async listUnfinishedWorkflows(): Promise<WorkflowRecord[]> {
+    return this.#workflows.unfinished();
   }
 
   deleteExecutionsBefore(before: number, limit: number): Promise<number> {
