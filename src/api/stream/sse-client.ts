@@ -36,6 +36,9 @@ export class SseClient {
       'content-type': 'text/event-stream; charset=UTF-8',
       'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
+      // A stream ends only when its connection should: kept alive, the socket would turn idle after
+      // shutdown's sweep of idle connections and hold the server's close for keepAliveTimeout.
+      connection: 'close',
     });
     raw.on('close', () => this.#finish());
     this.#armHeartbeat();

@@ -6,8 +6,10 @@
  */
 import { describe } from 'vitest';
 import { catalogContract } from './catalog.contract.ts';
+import { credentialsContract } from './credentials.contract.ts';
 import { executionsContract } from './executions.contract.ts';
 import type { OpenStore } from './harness.contract.ts';
+import { keyValuesContract } from './key-values.contract.ts';
 import { listExecutionsContract } from './list-executions.contract.ts';
 import { outputContract } from './output.contract.ts';
 import { queueContract } from './queue.contract.ts';
@@ -27,5 +29,7 @@ export function storeContract(name: string, open: OpenStore): void {
     catalogContract(open);
     schemaContract(open);
     retentionContract(open);
+    credentialsContract(open);
+    keyValuesContract(open);
   });
 }
