@@ -32,7 +32,7 @@ export async function startSquall(dataDir: string): Promise<Squall> {
   const child = spawn(process.execPath, [...npmStartArgs(), '--port', String(port), '--data-dir', dataDir], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, SQUALL_LOG_LEVEL: 'warn' },
+    env: { ...process.env, SQUALL_LOG_LEVEL: 'warn', SQUALL_AUTH: 'false' },
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;

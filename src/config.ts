@@ -32,6 +32,12 @@ export interface Config {
   readonly outputTtlDays: number;
   /** Seconds between garbage collection passes. */
   readonly gcIntervalSeconds: number;
+  /** Whether requests need a token or API key (StackStorm's `auth.enable`). */
+  readonly auth: boolean;
+  /** Default and maximum lifetime of login tokens, seconds. */
+  readonly authTokenTtlSeconds: number;
+  /** Non-admin users see only their own executions (StackStorm's `rbac.permission_isolation`). */
+  readonly permissionIsolation: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -51,6 +57,11 @@ const positiveInt = (raw: string, name: string): number => {
 const nonNegativeInt = (raw: string, name: string): number => {
   if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
   return Number(raw);
+};
+const bool = (raw: string, name: string): boolean => {
+  if (/^(true|1|yes|on)$/i.test(raw)) return true;
+  if (/^(false|0|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 };
 const port = (raw: string, name: string): number => {
   const n = nonNegativeInt(raw, name);
@@ -75,10 +86,13 @@ const OPTIONS = {
   executionsTtl: { flag: '--executions-ttl-days', env: 'SQUALL_EXECUTIONS_TTL_DAYS', parse: nonNegativeInt },
   outputTtl: { flag: '--output-ttl-days', env: 'SQUALL_OUTPUT_TTL_DAYS', parse: nonNegativeInt },
   gcInterval: { flag: '--gc-interval', env: 'SQUALL_GC_INTERVAL', parse: positiveInt },
+  auth: { flag: '--auth', env: 'SQUALL_AUTH', parse: bool },
+  authTokenTtl: { flag: '--auth-token-ttl', env: 'SQUALL_AUTH_TOKEN_TTL', parse: positiveInt },
+  permissionIsolation: { flag: '--permission-isolation', env: 'SQUALL_PERMISSION_ISOLATION', parse: bool },
 } satisfies Record<string, OptionSpec>;
 type OptionName = keyof typeof OPTIONS;
 
-export const USAGE = `Usage: squall serve|gc [options]
+export const USAGE = `Usage: squall serve|gc|user [options]
 
 Options (each also settable through the environment variable shown):
   --host HOST               address to listen on            SQUALL_HOST       (127.0.0.1)
@@ -99,6 +113,14 @@ Options (each also settable through the environment variable shown):
                                                             SQUALL_EXECUTIONS_TTL_DAYS (0)
   --output-ttl-days N       keep output N days (0: forever) SQUALL_OUTPUT_TTL_DAYS (7)
   --gc-interval SECONDS     between garbage collections     SQUALL_GC_INTERVAL (600)
+  --auth true|false         require a token or API key      SQUALL_AUTH       (true)
+  --auth-token-ttl SECONDS  default and longest token life  SQUALL_AUTH_TOKEN_TTL (86400)
+  --permission-isolation true|false
+                            non-admins see only their own executions
+                                                            SQUALL_PERMISSION_ISOLATION (false)
+
+squall user add NAME [--role ROLE] [--data-dir DIR]: add a user to the password file (or change
+their password), reading the password from stdin; --role writes rbac/assignments/NAME.yaml.
 
 squall gc [options]: one garbage collection pass with the same --data-dir/--database and TTL
 options, then exit.
@@ -165,5 +187,8 @@ export function loadConfig(
     executionsTtlDays: get('executionsTtl', 0),
     outputTtlDays: get('outputTtl', 7),
     gcIntervalSeconds: get('gcInterval', 600),
+    auth: get('auth', true),
+    authTokenTtlSeconds: get('authTokenTtl', 86400),
+    permissionIsolation: get('permissionIsolation', false),
   });
 }

@@ -2,6 +2,7 @@
  * The entry point: the only place that reads the environment and argv, installs signal handlers
  * and exits. Everything else is wired in `server.ts`.
  */
+import { runUserCommand, UserCommandError } from './auth/user-command.ts';
 import { ConfigError, loadConfig, USAGE } from './config.ts';
 import { nowMicros } from './domain/time.ts';
 import { collectGarbage } from './engine/retention.ts';
@@ -24,8 +25,26 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     return;
   }
+  if (command === 'user') {
+    await runUserCommand(rest, {
+      env: process.env,
+      readStdin: async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      },
+      write: (text) => process.stdout.write(text),
+    });
+    return;
+  }
   if (command !== 'serve') throw new ConfigError(`unknown command "${command}"\n\n${USAGE}`);
   const server = await startServer(loadConfig(rest, process.env), { actionEnv: process.env });
+  if (server.adminApiKey) {
+    // Shown once: only its hash is stored.
+    process.stdout.write(
+      `Created the admin user's API key (shown only this once). Use it: export ST2_API_KEY=${server.adminApiKey}\n`,
+    );
+  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -44,7 +63,7 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof UserCommandError) {
     process.stderr.write(`squall: ${error.message}\n`);
     process.exit(2);
   }

@@ -8,8 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from './api/app.ts';
+import { createAuthService } from './auth/index.ts';
 import type { Config } from './config.ts';
 import { registerPacks } from './engine/catalog/pack-loader.ts';
+import { loadOrCreateKey } from './engine/datastore/crypto.ts';
 import { Engine } from './engine/engine.ts';
 import type { RetentionPolicy } from './engine/retention.ts';
 import { RUNNER_TYPES } from './runners/catalog.ts';
@@ -27,6 +29,11 @@ export interface RunningServer {
   store: Store;
   /** `http://host:port` actually listened on. */
   url: string;
+  /**
+   * The API key of the admin created on this first start (auth on, no admin yet): shown once by
+   * the entry point, never stored.
+   */
+  adminApiKey: string | undefined;
   /** Stops accepting requests, drains running actions within the grace period, closes the store. */
   stop(): Promise<void>;
 }
@@ -57,7 +64,12 @@ export async function startServer(config: Config, environment: ServerEnvironment
     else console.error(context, error);
   };
   const engine = await Engine.create(
-    { store, runnerTypes: RUNNER_TYPES, runners: createRunners({ baseEnv: environment.actionEnv }) },
+    {
+      store,
+      runnerTypes: RUNNER_TYPES,
+      runners: createRunners({ baseEnv: environment.actionEnv }),
+      datastoreKey: loadOrCreateKey(join(config.dataDir, 'datastore.key')),
+    },
     {
       runnerPoolSize: config.runnerPoolSize,
       owner: `${hostname()}:${process.pid}`,
@@ -68,10 +80,18 @@ export async function startServer(config: Config, environment: ServerEnvironment
       onError,
     },
   );
+  const auth = createAuthService(store, {
+    dataDir: config.dataDir,
+    enabled: config.auth,
+    systemUser: SYSTEM_USER,
+    tokenTtlSeconds: config.authTokenTtlSeconds,
+    permissionIsolation: config.permissionIsolation,
+    onProblem: (problem) => onError(new Error(problem), 'RBAC file skipped'),
+  });
   const app = buildApi({
     engine,
+    auth,
     webUiBaseUrl: config.webUiBaseUrl,
-    systemUser: SYSTEM_USER,
     bodyLimit: config.bodyLimit,
     logLevel: config.logLevel,
     allowOrigins: ['http://127.0.0.1:3000', 'http://localhost:8080', 'http://127.0.0.1:8080'],
@@ -84,6 +104,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
   );
   for (const problem of packs.problems) app.log.warn({ problem }, 'pack content skipped');
   app.log.info({ packs: packs.packs, actions: packs.actions }, 'packs registered');
+  const adminApiKey = await auth.bootstrapAdmin();
   const recovered = await engine.start();
   if (recovered.requeued + recovered.abandoned + recovered.canceled > 0) {
     app.log.warn(recovered, 'recovered executions interrupted by a previous stop');
@@ -96,9 +117,14 @@ export async function startServer(config: Config, environment: ServerEnvironment
     app,
     engine,
     store,
+    adminApiKey,
     url: `http://${config.host}:${port}`,
     async stop() {
+      // Connections still open after the grace period are cut: a client socket that connected but
+      // never sent a request is not "idle" to Node and would hold close() for its headersTimeout.
+      const cut = setTimeout(() => server.server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
       await server.close();
+      clearTimeout(cut);
       await engine.shutdown(config.shutdownGraceSeconds * 1000);
       await store.close();
     },

@@ -28,7 +28,8 @@ interface Serve {
 
 async function serve(args: string[], env: Record<string, string> = {}): Promise<Serve> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve', ...args], {
-    env: { ...process.env, ...env },
+    // Auth is on by default; these tests are about serving, not credentials (see test/auth/).
+    env: { ...process.env, SQUALL_AUTH: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);

@@ -6,24 +6,32 @@
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { AuthService } from '../auth/auth-service.ts';
 import { SquallError } from '../domain/errors.ts';
 import type { Engine } from '../engine/engine.ts';
+import { registerAuthentication, requesterOf } from './auth/authenticate.ts';
+import { registerAuthorization } from './auth/authorize.ts';
+import { serializeRequest } from './auth/log-redaction.ts';
 import { mapError } from './error-mapper.ts';
 import { parseQueryString } from './query-params.ts';
 import { registerActionRoutes } from './routes/actions.ts';
+import { registerApiKeyRoutes } from './routes/apikeys.ts';
+import { registerTokenRoutes } from './routes/auth-tokens.ts';
+import { registerKeyRoutes } from './routes/keys.ts';
 import { registerExecutionReadRoutes } from './routes/executions-read.ts';
 import { registerExecutionControlRoutes, registerExecutionWriteRoutes } from './routes/executions-write.ts';
 import { registerRunnerTypeRoutes } from './routes/runnertypes.ts';
 import { registerWorkflowRoutes } from './routes/workflows.ts';
+import { registerUserRoutes } from './routes/user.ts';
 import type { SseClient } from './stream/sse-client.ts';
 import { StreamHub } from './stream/stream-hub.ts';
 import { registerStreamRoutes } from './stream/stream-routes.ts';
 
 export interface ApiOptions {
   engine: Engine;
+  /** Credentials and permissions; while it is disabled, requests act as the system user. */
+  auth: AuthService;
   webUiBaseUrl: string;
-  /** The user requests act as while authentication is off (StackStorm's `stanley`). */
-  systemUser: string;
   bodyLimit: number;
   logLevel: string;
   allowOrigins: readonly string[];
@@ -36,6 +44,7 @@ export interface ApiOptions {
 /** What every route handler gets. */
 export interface RouteContext {
   engine: Engine;
+  auth: AuthService;
   webUiBaseUrl: string;
   requester(request: FastifyRequest): string;
 }
@@ -52,7 +61,8 @@ const CORS_HEADERS = {
 
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
-    logger: { level: options.logLevel },
+    // Request URLs are logged with credentials in the query string masked.
+    logger: { level: options.logLevel, serializers: { req: serializeRequest } },
     bodyLimit: options.bodyLimit,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryString, maxParamLength: 8192 },
     genReqId: (req) => {
@@ -91,11 +101,15 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     return reply.code(404).send({ faultstring: 'The resource could not be found.' });
   });
 
+  registerAuthentication(app, options.auth);
+  registerAuthorization(app, options.auth, options.engine);
   const ctx: RouteContext = {
     engine: options.engine,
+    auth: options.auth,
     webUiBaseUrl: options.webUiBaseUrl,
-    requester: () => options.systemUser,
+    requester: (request) => requesterOf(request, options.auth).user,
   };
+  registerTokenRoutes(app, options.auth);
   for (const prefix of API_PREFIXES) {
     for (const resource of ['executions', 'actionexecutions']) {
       registerExecutionReadRoutes(app, `${prefix}/${resource}`, ctx);
@@ -105,6 +119,9 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     registerActionRoutes(app, `${prefix}/actions`, ctx);
     registerRunnerTypeRoutes(app, `${prefix}/runnertypes`, ctx);
     registerWorkflowRoutes(app, `${prefix}/workflows`, ctx);
+    registerApiKeyRoutes(app, `${prefix}/apikeys`, ctx);
+    registerUserRoutes(app, `${prefix}/user`, ctx);
+    registerKeyRoutes(app, `${prefix}/keys`, ctx);
   }
 
   const hub = new StreamHub(options.engine, { webUiBaseUrl: options.webUiBaseUrl, maxQueuedEvents: 100_000 });

@@ -10,6 +10,7 @@ import {
   EXECUTION_FIELD_SET,
   EXECUTION_FIELDS,
   executionView,
+  secretValuesOf,
   type ExecutionParts,
 } from './execution-view.ts';
 
@@ -106,5 +107,15 @@ export async function loadExecutionParts(
       ...(resultText === undefined ? {} : { result: JSON.parse(resultText) as Json }),
       children: children.get(record.id) ?? [],
     };
+  });
+}
+
+/** The text forms of an execution's secret parameter values (redacted from its output). */
+export async function secretValuesFor(engine: Engine, record: ExecutionRecord): Promise<string[]> {
+  const snapshots = await engine.snapshots([record.actionSnapshotId, record.runnerSnapshotId]);
+  return secretValuesOf({
+    record,
+    action: snapshots.get(record.actionSnapshotId),
+    runner: snapshots.get(record.runnerSnapshotId),
   });
 }

@@ -3,7 +3,13 @@
  * and liveaction, timestamps with microseconds and `Z`, `web_url`, `elapsed_seconds`, the `log`,
  * falsy top-level fields omitted, and secrets masked unless the caller may and asks to see them.
  */
-import { maskParameters, maskResult, mergeParameterSpecs } from '../domain/masking.ts';
+import {
+  maskParameters,
+  maskResult,
+  mergeParameterSpecs,
+  redactJson,
+  secretParameterValues,
+} from '../domain/masking.ts';
 import { formatTimestamp } from '../domain/time.ts';
 import type { ExecutionRecord, Json, JsonObject, ParameterSpecs } from '../domain/types.ts';
 
@@ -80,11 +86,23 @@ function maskedParameters(parts: ExecutionParts): JsonObject {
   );
 }
 
+/** The text forms of the execution's secret parameter values (redacted from results and output). */
+export function secretValuesOf(parts: Pick<ExecutionParts, 'record' | 'action' | 'runner'>): string[] {
+  return secretParameterValues(
+    parts.record.parameters,
+    mergeParameterSpecs(specsOf(parts.action, 'parameters'), specsOf(parts.runner, 'runner_parameters')),
+  );
+}
+
 function maskedResult(parts: ExecutionParts, mask: boolean): Json | undefined {
   if (parts.result === undefined || !mask) return parts.result;
   const outputKey = parts.runner?.['output_key'];
+  return redactJson(maskSchemaSecrets(parts, parts.result, outputKey), secretValuesOf(parts));
+}
+
+function maskSchemaSecrets(parts: ExecutionParts, result: Json, outputKey: Json | undefined): Json {
   return maskResult(
-    parts.result,
+    result,
     typeof outputKey === 'string' ? outputKey : undefined,
     outputSchemaOf(parts.action),
     {

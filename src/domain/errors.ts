@@ -71,3 +71,17 @@ export class InternalError extends SquallError {
     super(ErrorCode.internal, message, options);
   }
 }
+
+/** Missing or invalid credentials (401); the message is StackStorm's. */
+export class UnauthorizedError extends SquallError {
+  constructor(message = 'Unauthorized') {
+    super(ErrorCode.unauthorized, message);
+  }
+}
+
+/** Authenticated, but not allowed (403); the message is StackStorm's. */
+export class ForbiddenError extends SquallError {
+  constructor(message: string) {
+    super(ErrorCode.forbidden, message);
+  }
+}

@@ -5,6 +5,10 @@ import {
   maskParameters,
   maskResult,
   mergeParameterSpecs,
+  redactJson,
+  textRedactor,
+  redactText,
+  secretParameterValues,
 } from './masking.ts';
 import type { JsonObject, ParameterSpecs } from './types.ts';
 
@@ -224,5 +228,49 @@ describe('maskInquiryResult', () => {
       response: { b: 1 },
     };
     expect(maskInquiryResult(result)).toBe(result);
+  });
+});
+
+describe('redaction of secret parameter values', () => {
+  const specs = {
+    token: { type: 'string', secret: true },
+    pin: { type: 'integer', secret: true },
+    short: { type: 'string', secret: true },
+    creds: { type: 'object', properties: { key: { type: 'string', secret: true } } },
+    fallback: { type: 'string', secret: true, default: 'default-secret' },
+    plain: { type: 'string' },
+  } as unknown as ParameterSpecs;
+
+  it('collects the text of secret values (and secret defaults), longest first, skipping short ones', () => {
+    expect(
+      secretParameterValues(
+        { token: 'tok-123456', pin: 98765, short: 'ab', creds: { key: 'k-99999' }, plain: 'visible' },
+        specs,
+      ),
+    ).toEqual(['default-secret', 'tok-123456', 'k-99999', '98765']);
+  });
+
+  it('redacts them in text and inside JSON strings and keys, returning the same object when clean', () => {
+    const secrets = ['tok-123456'];
+    expect(redactText('a tok-123456 b tok-123456', secrets)).toBe('a ******** b ********');
+    const result = { stdout: 'token is tok-123456\n', nested: [{ 'tok-123456': 1 }], n: 3 };
+    expect(redactJson(result, secrets)).toEqual({
+      stdout: 'token is ********\n',
+      nested: [{ '********': 1 }],
+      n: 3,
+    });
+    const clean = { stdout: 'nothing' };
+    expect(redactJson(clean, secrets)).toBe(clean);
+  });
+});
+
+describe('textRedactor', () => {
+  it('catches a secret split across pieces and loses no text', () => {
+    const redactor = textRedactor(['hunter2-secret', 'abcd']);
+    const pieces = ['token hun', 'ter2-sec', 'ret and ab', 'cd', ' end'];
+    const out = pieces.map((p) => redactor.push(p)).join('') + redactor.end();
+    expect(out).toBe('token ******** and ******** end');
+    const none = textRedactor([]);
+    expect(none.push('as is') + none.end()).toBe('as is');
   });
 });

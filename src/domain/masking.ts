@@ -271,3 +271,105 @@ export function maskInquiryResult(result: Json): Json {
   }
   return copy ? { ...result, response: copy } : result;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Redaction of secret values in free text (beyond StackStorm: an action that prints or returns a
+// secret parameter must not publish it through its output or result).
+
+/**
+ * Shorter values are not redacted: replacing every `1` or `no` in an output would make it
+ * unreadable and protects nothing that short.
+ */
+export const MIN_REDACTED_LENGTH = 4;
+
+function collectSecretText(value: Json | undefined, tree: SecretTree, into: Set<string>): void {
+  if (value === undefined || value === null) return;
+  if (tree.mask) {
+    const add = (text: string): void => {
+      if (text.length >= MIN_REDACTED_LENGTH) into.add(text);
+    };
+    const leaves = (v: Json): void => {
+      if (typeof v === 'string') add(v);
+      else if (typeof v === 'number' || typeof v === 'boolean') add(String(v));
+      else if (Array.isArray(v)) v.forEach(leaves);
+      else if (v !== null) Object.values(v).forEach(leaves);
+    };
+    leaves(value);
+    if (typeof value === 'object') add(JSON.stringify(value));
+    return;
+  }
+  if (tree.props && isObject(value)) {
+    for (const [name, sub] of tree.props) collectSecretText(value[name], sub, into);
+  }
+  if (tree.item && Array.isArray(value)) for (const item of value) collectSecretText(item, tree.item, into);
+}
+
+/**
+ * The text forms of secret parameter values (given, else the secret's default), longest first so
+ * that a secret containing another is replaced whole.
+ */
+export function secretParameterValues(parameters: JsonObject, specs: ParameterSpecs): string[] {
+  const trees = treesFor(specs);
+  if (!trees) return [];
+  const found = new Set<string>();
+  for (const [name, tree] of trees) {
+    const value = hasOwn(parameters, name)
+      ? parameters[name]
+      : (specs[name] as { default?: Json } | undefined)?.default;
+    collectSecretText(value, tree, found);
+  }
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every occurrence of each secret replaced by the mask. */
+export function redactText(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASKED_VALUE);
+  return out;
+}
+
+/** `value` with secrets redacted inside every string (keys included); the same object when none. */
+export function redactJson(value: Json, secrets: readonly string[]): Json {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return mapArray(value, (item) => redactJson(item, secrets));
+  if (!isObject(value)) return value;
+  let copy: JsonObject | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const newKey = redactText(key, secrets);
+    const newItem = redactJson(item as Json, secrets);
+    if (newKey !== key || newItem !== item) {
+      copy ??= { ...value };
+      if (newKey !== key) delete copy[key];
+      copy[newKey] = newItem;
+    }
+  }
+  return copy ?? value;
+}
+
+/**
+ * Redaction of text that arrives in pieces (stored output chunks): a secret split across two
+ * pieces is still caught, because the last `longest secret - 1` characters are held back until the
+ * next piece (or `end`).
+ */
+export function textRedactor(secrets: readonly string[]): { push(text: string): string; end(): string } {
+  const keep = Math.max(0, ...secrets.map((s) => s.length - 1));
+  let carry = '';
+  return {
+    push(text) {
+      const all = redactText(carry + text, secrets);
+      const cut = all.length - keep;
+      if (cut <= 0) {
+        carry = all;
+        return '';
+      }
+      carry = all.slice(cut);
+      return all.slice(0, cut);
+    },
+    end() {
+      const rest = carry;
+      carry = '';
+      return rest;
+    },
+  };
+}

@@ -2,6 +2,8 @@
  * The engine: everything between the API and the store. It owns the event bus, the action
  * catalogue, execution creation and the dispatcher, and offers the read side the API needs.
  */
+import { randomBytes } from 'node:crypto';
+import { Datastore } from './datastore/datastore.ts';
 import { UnknownResourceError, ValidationError } from '../domain/errors.ts';
 import type { DistinctColumn, ExecutionQuery } from '../domain/execution-query.ts';
 import type { ExecutionRecord, Json, JsonObject, OutputChunk, RunnerType } from '../domain/types.ts';
@@ -50,6 +52,8 @@ export interface EngineDeps {
   store: Store;
   runnerTypes: readonly RunnerType[];
   runners: ReadonlyMap<string, Runner>;
+  /** Key for secret datastore values (the data directory's key file); default: one per process. */
+  datastoreKey?: Buffer;
 }
 
 export class Engine {
@@ -58,6 +62,8 @@ export class Engine {
   readonly runnerTypes: RunnerTypeRegistry;
   /** Cancel, update and re-run of existing executions. */
   readonly control: ExecutionControl;
+  /** StackStorm's key-value store. */
+  readonly datastore: Datastore;
   readonly #store: Store;
   readonly #snapshots: SnapshotCache;
   readonly #creator: ExecutionCreator;
@@ -79,7 +85,13 @@ export class Engine {
     this.#snapshots = snapshots;
     this.runnerTypes = registry;
     this.actions = new ActionCatalog(deps.store, registry);
-    this.#creator = new ExecutionCreator({ store: deps.store, runnerTypes: registry, bus });
+    this.datastore = new Datastore(deps.store, deps.datastoreKey ?? randomBytes(32));
+    this.#creator = new ExecutionCreator({
+      store: deps.store,
+      runnerTypes: registry,
+      bus,
+      datastore: this.datastore,
+    });
     const maxOutputBytesPerStream = options.maxOutputBytesPerStream ?? 64 * 1024 * 1024;
     this.#output = new OutputWriter(
       deps.store,

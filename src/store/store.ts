@@ -9,7 +9,9 @@
  * - output chunks are returned in the order they were appended;
  * - JSON documents come back with their keys in the order stored (the wire shows that order).
  */
+import type { ApiKeyRecord, TokenRecord } from '../domain/credentials.ts';
 import type { DistinctColumn, ExecutionQuery } from '../domain/execution-query.ts';
+import type { KeyValueFilter, KeyValueRecord, KeyValueScope } from '../domain/key-value.ts';
 import type { ExecutionStatus } from '../domain/status.ts';
 import type { Action, ExecutionRecord, Json, JsonObject, OutputChunk, Pack } from '../domain/types.ts';
 
@@ -176,6 +178,33 @@ export interface Store {
   deleteExecutionsBefore(before: number, limit: number): Promise<number>;
   /** Deletes up to `limit` output chunks stored before `before` (µs), oldest first; how many went. */
   deleteOutputBefore(before: number, limit: number): Promise<number>;
+
+  // --- credentials: only hashes are stored ---
+  saveToken(token: TokenRecord): Promise<void>;
+  getTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
+  /** Deletes tokens that expired before `before` (µs); how many went. */
+  deleteTokensExpiredBefore(before: number): Promise<number>;
+  /** Inserts or replaces (by id) an API key. */
+  saveApiKey(key: ApiKeyRecord): Promise<void>;
+  /** By id or by key hash. */
+  getApiKey(idOrHash: string): Promise<ApiKeyRecord | undefined>;
+  /** In creation order (id). */
+  listApiKeys(page: Page): Promise<PageOf<ApiKeyRecord>>;
+  deleteApiKey(id: string): Promise<boolean>;
+
+  // --- the datastore ---
+  /** Inserts or replaces (by scope, user and name) an item; an existing item keeps its id. */
+  putKeyValue(item: KeyValueRecord): Promise<KeyValueRecord>;
+  /** The item unless it is missing or expired at `now` (µs). */
+  getKeyValue(
+    scope: KeyValueScope,
+    user: string,
+    name: string,
+    now: number,
+  ): Promise<KeyValueRecord | undefined>;
+  /** Items in (scope, user, name) order. */
+  listKeyValues(filter: KeyValueFilter, page: Page): Promise<PageOf<KeyValueRecord>>;
+  deleteKeyValue(scope: KeyValueScope, user: string, name: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -26,6 +26,8 @@ export async function startTestSquall(overrides: Partial<Config> = {}): Promise<
     shutdownGraceSeconds: 2,
     webUiBaseUrl: 'https://squall.test',
     logLevel: 'silent',
+    // Off unless a test opts in: it then gets the first-start admin key as `adminApiKey`.
+    auth: false,
     ...overrides,
   };
   const server = await startServer(config, { actionEnv: process.env });

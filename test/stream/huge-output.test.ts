@@ -40,7 +40,7 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, [...npmStartArgs(), '--port', String(port), '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, SQUALL_LOG_LEVEL: 'warn' },
+    env: { ...process.env, SQUALL_LOG_LEVEL: 'warn', SQUALL_AUTH: 'false' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const deadline = Date.now() + 30_000;

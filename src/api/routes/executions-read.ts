@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { NotFoundError, UnknownResourceError, ValidationError } from '../../domain/errors.ts';
 import type { DistinctColumn } from '../../domain/execution-query.ts';
 import { isId } from '../../domain/ids.ts';
-import { maskResult } from '../../domain/masking.ts';
+import { maskResult, redactJson, textRedactor } from '../../domain/masking.ts';
 import type { ExecutionRecord, Json, JsonObject } from '../../domain/types.ts';
 import type { RouteContext } from '../app.ts';
 import {
@@ -18,6 +18,8 @@ import {
   MUTUALLY_EXCLUSIVE_LIST,
   MUTUALLY_EXCLUSIVE_ONE,
 } from '../execution-loader.ts';
+import { secretValuesOf } from '../execution-view.ts';
+import { secretValuesFor } from '../execution-loader.ts';
 import { compileListQuery, type FilterName } from '../list-query.ts';
 import { parseParams, type ParamDecls } from '../query-params.ts';
 
@@ -172,17 +174,28 @@ export function registerExecutionReadRoutes(app: FastifyInstance, base: string, 
   app.get(`${base}/:id/output`, async (request, reply) => {
     const { id } = request.params as { id: string };
     const q = parseParams(
-      { output_type: { type: 'string', default: 'all' } } as const,
+      {
+        output_type: { type: 'string', default: 'all' },
+        show_secrets: { type: 'boolean', default: false },
+      } as const,
       request.query as Query,
     );
     const record = await engine.getExecution(id, { allowLast: true });
+    // Secret parameter values the action printed are redacted (show_secrets: admins only).
+    const secrets = q.show_secrets ? [] : await secretValuesFor(engine, record);
     const chunks = engine.outputChunks(record.id, q.output_type === 'all' ? undefined : q.output_type);
     void reply.type('text/plain; charset=UTF-8');
     // Streamed page by page: stored output can be tens of megabytes.
     return reply.send(
       Readable.from(
         (async function* () {
-          for await (const chunk of chunks) yield chunk.data;
+          const redactor = textRedactor(secrets);
+          for await (const chunk of chunks) {
+            const text = redactor.push(chunk.data);
+            if (text !== '') yield text;
+          }
+          const rest = redactor.end();
+          if (rest !== '') yield rest;
         })(),
       ),
     );
@@ -280,17 +293,28 @@ async function storedResult(
   const outputSchema = action?.['output_schema'];
   const hasSchema =
     typeof outputSchema === 'object' && outputSchema !== null && Object.keys(outputSchema).length > 0;
-  if (record.runnerName !== 'inquirer' && (typeof outputKey !== 'string' || !hasSchema)) {
+  // Values of secret parameters the action printed or returned are redacted too.
+  const secrets = secretValuesOf({ record, action, runner });
+  const schemaMasked = record.runnerName === 'inquirer' || (typeof outputKey === 'string' && hasSchema);
+  if (
+    !schemaMasked &&
+    (secrets.length === 0 || !secrets.some((s) => text.includes(JSON.stringify(s).slice(1, -1))))
+  ) {
     return { text, masked: undefined };
   }
   const parsed = JSON.parse(text) as Json;
-  const masked = maskResult(
-    parsed,
-    typeof outputKey === 'string' ? outputKey : undefined,
-    (outputSchema ?? {}) as JsonObject,
-    {
-      runnerName: record.runnerName,
-    },
+  const masked = redactJson(
+    schemaMasked
+      ? maskResult(
+          parsed,
+          typeof outputKey === 'string' ? outputKey : undefined,
+          (outputSchema ?? {}) as JsonObject,
+          {
+            runnerName: record.runnerName,
+          },
+        )
+      : parsed,
+    secrets,
   );
   return { text, masked: masked === parsed ? undefined : masked };
 }

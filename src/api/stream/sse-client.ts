@@ -32,7 +32,8 @@ export class SseClient {
     // Headers set by hooks (CORS, X-Request-ID) are on the reply; the raw response needs them too.
     reply.hijack();
     // An event stream is never followed by another request on its connection: ending the stream
-    // (completion, a dropped slow client) must close the connection, not park it as keep-alive.
+    // (completion, a dropped slow client, shutdown) must close the connection, not park it as
+    // keep-alive, where it would also hold the server's close for keepAliveTimeout.
     raw.shouldKeepAlive = false;
     raw.writeHead(200, {
       ...(reply.getHeaders() as Record<string, string | string[] | number>),

@@ -10,7 +10,8 @@ import { isCompleted, isStatus } from '../../domain/status.ts';
 import { formatTimestamp } from '../../domain/time.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { EngineEvent } from '../../engine/events.ts';
-import { loadExecutionParts } from '../execution-loader.ts';
+import { redactText } from '../../domain/masking.ts';
+import { loadExecutionParts, secretValuesFor } from '../execution-loader.ts';
 import { executionView, liveactionView } from '../execution-view.ts';
 
 export type StreamEventKind = 'execution' | 'liveaction' | 'output';
@@ -25,11 +26,19 @@ export interface StreamEvent {
   executionId: string;
   /** Set on execution and liveaction events. */
   status?: string;
+  /** Who the execution runs as (`context.user`): permission isolation filters on it. */
+  user?: string | null;
   /** Set on output events: the stored record's id (increasing) and its stream. */
   outputId?: number;
   outputType?: string;
   /** The `data:` line: compact JSON. */
   data: string;
+}
+
+/** What output events need from their execution: secrets to redact, the user to isolate on. */
+interface ExecutionInfo {
+  secrets: readonly string[];
+  user: string | null;
 }
 
 export interface Subscriber {
@@ -48,6 +57,7 @@ export interface StreamHubOptions {
 
 export class StreamHub {
   readonly #engine: Engine;
+  readonly #info = new Map<string, ExecutionInfo>();
   readonly #options: StreamHubOptions;
   readonly #subscribers = new Set<Subscriber>();
   #queue: EngineEvent[] = [];
@@ -79,7 +89,12 @@ export class StreamHub {
   async executionEvents(record: ExecutionRecord, phase: 'create' | 'update'): Promise<StreamEvent[]> {
     const [parts] = await loadExecutionParts(this.#engine, [record], { fields: undefined });
     if (!parts) return [];
-    const base = { actionRef: record.actionRef, executionId: record.id, status: record.status };
+    const base = {
+      actionRef: record.actionRef,
+      executionId: record.id,
+      status: record.status,
+      user: record.user,
+    };
     return [
       {
         ...base,
@@ -130,7 +145,13 @@ export class StreamHub {
   async #translate(event: EngineEvent): Promise<StreamEvent[]> {
     if (event.type === 'output.appended') {
       if (!this.#anyWants('st2.execution.output__create')) return [];
-      return event.chunks.map(outputEvent);
+      // Secret parameter values the action printed are redacted (beyond StackStorm).
+      const events: StreamEvent[] = [];
+      for (const chunk of event.chunks) {
+        const { secrets, user } = await this.#infoOf(chunk.executionId);
+        events.push({ ...outputEvent({ ...chunk, data: redactText(chunk.data, secrets) }), user });
+      }
+      return events;
     }
     const phase = event.type === 'execution.created' ? 'create' : 'update';
     if (!this.#anyWants(`st2.execution__${phase}`) && !this.#anyWants(`st2.liveaction__${phase}`)) return [];
@@ -140,6 +161,20 @@ export class StreamHub {
       // A document that cannot be built (its execution deleted meanwhile) is skipped, not fatal.
       return [];
     }
+  }
+
+  /** Parameters and user never change after creation, so they are looked up once per execution. */
+  async #infoOf(executionId: string): Promise<ExecutionInfo> {
+    const cached = this.#info.get(executionId);
+    if (cached) return cached;
+    const record = await this.#engine.findExecution(executionId);
+    const info: ExecutionInfo = {
+      secrets: record ? await secretValuesFor(this.#engine, record) : [],
+      user: record?.user ?? null,
+    };
+    if (this.#info.size >= 10_000) this.#info.clear();
+    this.#info.set(executionId, info);
+    return info;
   }
 
   #anyWants(name: string): boolean {

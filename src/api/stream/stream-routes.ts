@@ -3,6 +3,8 @@
  * and `GET /stream/v1/executions/{id}/output`, an execution's output replayed then followed live
  * until it completes. Served on the API's port.
  */
+import { redactText } from '../../domain/masking.ts';
+import { secretValuesFor } from '../execution-loader.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isCompleted, type ExecutionStatus } from '../../domain/status.ts';
 import type { RouteContext } from '../app.ts';
@@ -91,10 +93,17 @@ export function registerStreamRoutes(
     const executionIds = q.execution_ids?.filter((e) => e !== '');
     const endEvent = q.end_event;
     const endExecution = q.end_execution_id;
+    // Permission isolation: non-admins only see events of their own executions.
+    const requester = ctx.requester(request);
+    const onlyUser =
+      ctx.auth.enabled && ctx.auth.permissionIsolation && !ctx.auth.isAdmin(requester)
+        ? requester
+        : undefined;
     let unsubscribe = (): void => undefined;
     const client = open(reply, options.heartbeatMs, () => unsubscribe());
     const passes = (event: StreamEvent): boolean => {
       if (!patterns.some((p) => p.test(event.name))) return false;
+      if (onlyUser !== undefined && event.user !== onlyUser) return false;
       if (actionRefs?.length && !actionRefs.includes(event.actionRef)) return false;
       if (executionIds?.length && (event.kind === 'liveaction' || !executionIds.includes(event.executionId)))
         return false;
@@ -137,6 +146,7 @@ export function registerStreamRoutes(
     );
     const only = q.output_type === 'all' ? undefined : q.output_type;
     const record = await ctx.engine.getExecution(id, { allowLast: true });
+    const secrets = await secretValuesFor(ctx.engine, record);
 
     // Subscribe before reading what is stored, hold live events until the replay is sent, then
     // drop the ones the replay already had (ids increase with storage order).
@@ -161,7 +171,8 @@ export function registerStreamRoutes(
     });
     for await (const chunk of ctx.engine.outputChunks(record.id, only)) {
       if (client.closed) return;
-      await client.writePaced(frame('st2.execution.output__create', outputEvent(chunk).data));
+      const redacted = { ...chunk, data: redactText(chunk.data, secrets) };
+      await client.writePaced(frame('st2.execution.output__create', outputEvent(redacted).data));
       lastSent = chunk.id;
     }
     const now = await ctx.engine.findExecution(record.id);

@@ -11,7 +11,13 @@ import { nowMicros } from '../../domain/time.ts';
 import type { Action, ExecutionRecord, Json, JsonObject, RunnerType } from '../../domain/types.ts';
 import type { Store, StoredAction } from '../../store/store.ts';
 import type { EventBus } from '../events.ts';
-import { ParameterRenderError, renderLiveParameters, validateParameters } from '../parameters/index.ts';
+import { templateDatastore, type Datastore } from '../datastore/datastore.ts';
+import {
+  datastoreKeysOf,
+  ParameterRenderError,
+  renderLiveParameters,
+  validateParameters,
+} from '../parameters/index.ts';
 import type { RunnerTypeRegistry } from '../runner-types.ts';
 import { workflowExecutionIdFor } from '../workflows/workflow-execution-id.ts';
 import { serializeResult } from './result.ts';
@@ -41,6 +47,8 @@ export interface CreateDeps {
   store: Store;
   runnerTypes: RunnerTypeRegistry;
   bus: EventBus;
+  /** Read by templates (`st2kv.system.x`); without it they see an empty datastore. */
+  datastore?: Datastore;
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
@@ -73,6 +81,15 @@ function assembleContext(request: ExecutionRequest, options: CreateOptions, acti
   return context;
 }
 
+/** Whose `st2kv.user` items templates read (spec §6.3): `api_user`, else `user`, else the requester. */
+function datastoreUser(context: JsonObject, requester: string): string {
+  for (const key of ['api_user', 'user']) {
+    const value = context[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return requester;
+}
+
 export class ExecutionCreator {
   readonly #deps: CreateDeps;
 
@@ -102,7 +119,16 @@ export class ExecutionCreator {
 
     let live: JsonObject;
     try {
-      live = renderLiveParameters({ action, runner, provided, context });
+      const lookups = this.#deps.datastore
+        ? {
+            st2kv: await templateDatastore(
+              this.#deps.datastore,
+              datastoreKeysOf({ action, runner }, provided),
+              datastoreUser(context, options.requester),
+            ),
+          }
+        : undefined;
+      live = renderLiveParameters({ action, runner, provided, context, ...(lookups ? { lookups } : {}) });
     } catch (error) {
       if (error instanceof ParameterRenderError) {
         // StackStorm records a failed execution for render errors (but not for cast errors).

@@ -210,3 +210,52 @@ function adaptChild(parent: NjNode, field: string, child: unknown): unknown {
 function stringify(expr: NjNode): NjNode {
   return makeNode('Filter', expr, makeNode('Symbol', expr, STR_FILTER), makeNode('NodeList', expr, [expr]));
 }
+
+/** A datastore item a template reads: `st2kv.system.<name>` or `st2kv.user.<name>`. */
+export interface DatastoreKeyRef {
+  scope: 'system' | 'user';
+  name: string;
+}
+
+/** The literal member names of `a.b.c` / `a['b']` when `node` is such a chain from a symbol. */
+function memberChain(node: unknown): string[] | undefined {
+  if (!isNode(node)) return undefined;
+  if (node.typename === 'Symbol') {
+    const name = symbolName(node);
+    return name === undefined ? undefined : [name];
+  }
+  if (node.typename !== 'LookupVal') return undefined;
+  const base = memberChain(getField(node, 'target'));
+  const member = getField(node, 'val');
+  if (!base || !isNode(member) || member.typename !== 'Literal') return undefined;
+  const key = getField(member, 'value');
+  return typeof key === 'string' ? [...base, key] : undefined;
+}
+
+/**
+ * The datastore items a template reads (before `adaptToJinja`, which rewrites member access), so
+ * they can be fetched before rendering, which is synchronous. `st2kv.system.a.b` may name the item
+ * `a` or `a.b` (StackStorm allows dots in names), so every prefix is reported.
+ */
+export function datastoreReferences(ast: NjNode): DatastoreKeyRef[] {
+  const refs = new Map<string, DatastoreKeyRef>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    if (!isNode(value)) return;
+    const chain = memberChain(value);
+    if (chain && chain[0] === 'st2kv' && (chain[1] === 'system' || chain[1] === 'user') && chain.length > 2) {
+      const scope = chain[1];
+      for (let end = 3; end <= chain.length; end++) {
+        const name = chain.slice(2, end).join('.');
+        refs.set(`${scope}:${name}`, { scope, name });
+      }
+      return;
+    }
+    for (const child of children(value)) visit(child);
+  };
+  visit(ast);
+  return [...refs.values()];
+}

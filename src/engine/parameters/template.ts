@@ -8,7 +8,15 @@ import { pyNumberRepr, pyStringRepr } from '../../domain/pyrepr.ts';
 import type { Json } from '../../domain/types.ts';
 import { pyFloat, pyInt } from './cast.ts';
 import { compileAst, createEnvironment, parseTemplate } from './nunjucks-internals.ts';
-import { adaptToJinja, LOOKUP_FILTER, referencedVariables, STR_FILTER } from './template-ast.ts';
+import { DatastoreLookup } from './datastore-lookup.ts';
+import {
+  adaptToJinja,
+  datastoreReferences,
+  LOOKUP_FILTER,
+  referencedVariables,
+  STR_FILTER,
+  type DatastoreKeyRef,
+} from './template-ast.ts';
 
 /** A template could not be parsed or rendered; `message` is the engine's reason. */
 export class TemplateFailure extends Error {}
@@ -17,6 +25,8 @@ export interface CompiledTemplate {
   readonly source: string;
   /** Root variable names the template reads from its context, in order of first use. */
   readonly variables: readonly string[];
+  /** Datastore items (`st2kv.system.x`, `st2kv.user.x`) the template reads. */
+  readonly datastoreKeys: readonly DatastoreKeyRef[];
   /** Renders to text; throws `TemplateFailure`. */
   render(context: Readonly<Record<string, unknown>>): string;
 }
@@ -51,6 +61,7 @@ env.addFilter(LOOKUP_FILTER, guardedLookup);
 env.addFilter('string', jinjaStr);
 env.addFilter('int', jinjaInt);
 env.addFilter('float', jinjaFloat);
+env.addFilter('decrypt_kv', decryptKv);
 
 const cache = new Map<string, CompiledTemplate>();
 const CACHE_LIMIT = 2000;
@@ -62,12 +73,14 @@ export function compileTemplate(source: string): CompiledTemplate {
   let compiled: CompiledTemplate;
   try {
     const ast = parseTemplate(source);
+    const datastoreKeys = datastoreReferences(ast);
     adaptToJinja(ast);
     const variables = referencedVariables(ast);
     const template = compileAst(ast, env);
     compiled = {
       source,
       variables,
+      datastoreKeys,
       render(context) {
         try {
           return template.render({ ...SHADOWED, ...context });
@@ -107,6 +120,7 @@ function guardedLookup(target: unknown, key: unknown): unknown {
   if (target === undefined || target === null) return undefined;
   const name = String(key);
   if (BLOCKED_MEMBERS.has(name)) return undefined;
+  if (target instanceof DatastoreLookup) return target.member(name);
   const value = (target as Record<string, unknown>)[name];
   if (typeof value === 'function')
     return (...args: unknown[]): unknown => value.apply(target, args) as unknown;
@@ -135,6 +149,12 @@ function reasonOf(err: unknown): string {
   const newline = message.indexOf('\n');
   if (message.startsWith('(') && newline >= 0) message = message.slice(newline + 1);
   return message.trim().replace(/^Error: /, '');
+}
+
+/** StackStorm's `decrypt_kv`: the plain value of a secret datastore item. */
+function decryptKv(value: unknown): string {
+  if (value instanceof DatastoreLookup) return value.decrypted();
+  throw new Error('decrypt_kv applies to a datastore item (st2kv.system.<name> or st2kv.user.<name>)');
 }
 
 /** Python's `str()` of whatever a template expression produced. */

@@ -6,8 +6,10 @@
  */
 import { describe } from 'vitest';
 import { catalogContract } from './catalog.contract.ts';
+import { credentialsContract } from './credentials.contract.ts';
 import { executionsContract } from './executions.contract.ts';
 import type { OpenStore } from './harness.contract.ts';
+import { keyValuesContract } from './key-values.contract.ts';
 import { listExecutionsContract } from './list-executions.contract.ts';
 import { outputContract } from './output.contract.ts';
 import { queueContract } from './queue.contract.ts';
@@ -29,5 +31,7 @@ export function storeContract(name: string, open: OpenStore): void {
     schemaContract(open);
     retentionContract(open);
     workflowsContract(open);
+    credentialsContract(open);
+    keyValuesContract(open);
   });
 }

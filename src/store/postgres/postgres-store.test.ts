@@ -126,7 +126,7 @@ suite('postgres', () => {
         `SELECT count(*)::int FROM pg_tables WHERE schemaname = $1 OR schemaname = $2`,
         [a, b],
       );
-      expect(publicTables).toEqual([[2 * 8]]); // seven tables and schema_migrations, in each
+      expect(publicTables).toEqual([[2 * 11]]); // ten tables and schema_migrations, in each
     });
 
     it('rejects a schema name that is not a plain identifier before connecting', async () => {

@@ -24,7 +24,11 @@ import type {
   Transition,
   WorkflowRecord,
 } from '../store.ts';
+import type { ApiKeyRecord, TokenRecord } from '../../domain/credentials.ts';
+import type { KeyValueFilter, KeyValueRecord, KeyValueScope } from '../../domain/key-value.ts';
 import { createCatalog, type Catalog } from './catalog.ts';
+import { createCredentials, type Credentials } from './credentials.ts';
+import { createKeyValues, type KeyValues } from './key-values.ts';
 import { rowsOf, valueOf } from './connection-pool.ts';
 import { createExecutionQueue, type ExecutionQueue } from './execution-queue.ts';
 import { createExecutionReads, type ExecutionReads } from './execution-reads.ts';
@@ -43,6 +47,8 @@ export class PostgresStore implements Store {
   readonly #output: OutputStore;
   readonly #retention: Retention;
   readonly #workflows: WorkflowTable;
+  readonly #credentials: Credentials;
+  readonly #keyValues: KeyValues;
   /** Operations not settled yet: close() waits for them, because ending the pool strands its waiters. */
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
@@ -56,6 +62,8 @@ export class PostgresStore implements Store {
     this.#output = new OutputStore(pool);
     this.#retention = createRetention(pool);
     this.#workflows = createWorkflows(pool);
+    this.#credentials = createCredentials(pool);
+    this.#keyValues = createKeyValues(pool);
   }
 
   savePack(pack: Pack): Promise<void> {
@@ -158,6 +166,46 @@ export class PostgresStore implements Store {
   }
 
   /** Lets every operation already started finish (nothing issued is lost), then disconnects. */
+  saveToken(token: TokenRecord): Promise<void> {
+    return this.#run(() => this.#credentials.saveToken(token));
+  }
+  getTokenByHash(tokenHash: string): Promise<TokenRecord | undefined> {
+    return this.#run(() => this.#credentials.getTokenByHash(tokenHash));
+  }
+  deleteTokensExpiredBefore(before: number): Promise<number> {
+    return this.#run(() => this.#credentials.deleteTokensExpiredBefore(before));
+  }
+  saveApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.#run(() => this.#credentials.saveApiKey(key));
+  }
+  getApiKey(idOrHash: string): Promise<ApiKeyRecord | undefined> {
+    return this.#run(() => this.#credentials.getApiKey(idOrHash));
+  }
+  listApiKeys(page: Page): Promise<PageOf<ApiKeyRecord>> {
+    return this.#run(() => this.#credentials.listApiKeys(page));
+  }
+  deleteApiKey(id: string): Promise<boolean> {
+    return this.#run(() => this.#credentials.deleteApiKey(id));
+  }
+
+  putKeyValue(item: KeyValueRecord): Promise<KeyValueRecord> {
+    return this.#run(() => this.#keyValues.put(item));
+  }
+  getKeyValue(
+    scope: KeyValueScope,
+    user: string,
+    name: string,
+    now: number,
+  ): Promise<KeyValueRecord | undefined> {
+    return this.#run(() => this.#keyValues.get(scope, user, name, now));
+  }
+  listKeyValues(filter: KeyValueFilter, page: Page): Promise<PageOf<KeyValueRecord>> {
+    return this.#run(() => this.#keyValues.list(filter, page));
+  }
+  deleteKeyValue(scope: KeyValueScope, user: string, name: string): Promise<boolean> {
+    return this.#run(() => this.#keyValues.delete(scope, user, name));
+  }
+
   close(): Promise<void> {
     this.#closing ??= (async () => {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);

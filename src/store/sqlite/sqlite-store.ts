@@ -20,7 +20,11 @@ import type {
   WorkflowRecord,
 } from '../store.ts';
 import type { BackgroundCheckpointer } from './background-checkpointer.ts';
+import type { ApiKeyRecord, TokenRecord } from '../../domain/credentials.ts';
+import type { KeyValueFilter, KeyValueRecord, KeyValueScope } from '../../domain/key-value.ts';
 import { prepareCatalog, type Catalog } from './catalog.ts';
+import { prepareCredentials, type Credentials } from './credentials.ts';
+import { prepareKeyValues, type KeyValues } from './key-values.ts';
 import { GroupCommit } from './group-commit.ts';
 import { prepareExecutionQueue, type ExecutionQueue } from './execution-queue.ts';
 import { prepareExecutionReads, type ExecutionReads } from './execution-reads.ts';
@@ -46,6 +50,8 @@ export class SqliteStore implements Store {
   readonly #output: OutputStore;
   readonly #group: GroupCommit;
   readonly #workflows: WorkflowTable;
+  readonly #credentials: Credentials;
+  readonly #keyValues: KeyValues;
   readonly #listStatements = new Map<string, Database.Statement<SqlValue[]>>();
   readonly #checkpointer: BackgroundCheckpointer | undefined;
 
@@ -60,6 +66,8 @@ export class SqliteStore implements Store {
     this.#queue = prepareExecutionQueue(db);
     this.#output = prepareOutput(db);
     this.#workflows = prepareWorkflows(db);
+    this.#credentials = prepareCredentials(db);
+    this.#keyValues = prepareKeyValues(db);
   }
 
   savePack(pack: Pack): Promise<void> {
@@ -174,6 +182,46 @@ export class SqliteStore implements Store {
   }
   deleteOutputBefore(before: number, limit: number): Promise<number> {
     return this.#group.run(() => this.#retention.output(before, limit));
+  }
+
+  saveToken(token: TokenRecord): Promise<void> {
+    return this.#group.run(() => this.#credentials.saveToken(token));
+  }
+  async getTokenByHash(tokenHash: string): Promise<TokenRecord | undefined> {
+    return this.#credentials.getTokenByHash(tokenHash);
+  }
+  deleteTokensExpiredBefore(before: number): Promise<number> {
+    return this.#group.run(() => this.#credentials.deleteTokensExpiredBefore(before));
+  }
+  saveApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.#group.run(() => this.#credentials.saveApiKey(key));
+  }
+  async getApiKey(idOrHash: string): Promise<ApiKeyRecord | undefined> {
+    return this.#credentials.getApiKey(idOrHash);
+  }
+  async listApiKeys(page: Page): Promise<PageOf<ApiKeyRecord>> {
+    return this.#credentials.listApiKeys(page);
+  }
+  deleteApiKey(id: string): Promise<boolean> {
+    return this.#group.run(() => this.#credentials.deleteApiKey(id));
+  }
+
+  putKeyValue(item: KeyValueRecord): Promise<KeyValueRecord> {
+    return this.#group.run(() => this.#keyValues.put(item));
+  }
+  async getKeyValue(
+    scope: KeyValueScope,
+    user: string,
+    name: string,
+    now: number,
+  ): Promise<KeyValueRecord | undefined> {
+    return this.#keyValues.get(scope, user, name, now);
+  }
+  async listKeyValues(filter: KeyValueFilter, page: Page): Promise<PageOf<KeyValueRecord>> {
+    return this.#keyValues.list(filter, page);
+  }
+  deleteKeyValue(scope: KeyValueScope, user: string, name: string): Promise<boolean> {
+    return this.#group.run(() => this.#keyValues.delete(scope, user, name));
   }
 
   async close(): Promise<void> {
