@@ -5,12 +5,18 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
+/** What a `squall serve` process does; `api` and `worker` need a shared (PostgreSQL) database. */
+export type Role = 'api' | 'worker' | 'all';
+const ROLES: readonly Role[] = ['api', 'worker', 'all'];
+
 export interface Config {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
   /** A `postgres://` URL to use PostgreSQL instead of the embedded SQLite file. */
   readonly databaseUrl: string | undefined;
+  /** The PostgreSQL schema Squall's tables live in (several Squalls can share one database). */
+  readonly databaseSchema: string;
   /** Extra pack folders; Squall's own `packs/` is always loaded first. */
   readonly packsPaths: readonly string[];
   readonly runnerPoolSize: number;
@@ -32,6 +38,10 @@ export interface Config {
   readonly outputTtlDays: number;
   /** Seconds between garbage collection passes. */
   readonly gcIntervalSeconds: number;
+  /** HTTP API only, action runs only, or both. */
+  readonly role: Role;
+  /** Seconds a worker's claim on an execution lasts without a heartbeat. */
+  readonly leaseTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -58,11 +68,18 @@ const port = (raw: string, name: string): number => {
   return n;
 };
 
+const role = (raw: string, name: string): Role => {
+  const found = ROLES.find((r) => r === raw);
+  if (!found) throw new ConfigError(`${name} must be one of api, worker, all, got "${raw}"`);
+  return found;
+};
+
 const OPTIONS = {
   host: { flag: '--host', env: 'SQUALL_HOST', parse: text },
   port: { flag: '--port', env: 'SQUALL_PORT', parse: port },
   dataDir: { flag: '--data-dir', env: 'SQUALL_DATA_DIR', parse: text },
   database: { flag: '--database', env: 'SQUALL_DATABASE_URL', parse: text },
+  databaseSchema: { flag: '--database-schema', env: 'SQUALL_DATABASE_SCHEMA', parse: text },
   packsPath: { flag: '--packs-path', env: 'SQUALL_PACKS_PATH', parse: text },
   runnerPoolSize: { flag: '--runner-pool-size', env: 'SQUALL_RUNNER_POOL_SIZE', parse: positiveInt },
   shutdownGrace: { flag: '--shutdown-grace', env: 'SQUALL_SHUTDOWN_GRACE', parse: nonNegativeInt },
@@ -75,6 +92,8 @@ const OPTIONS = {
   executionsTtl: { flag: '--executions-ttl-days', env: 'SQUALL_EXECUTIONS_TTL_DAYS', parse: nonNegativeInt },
   outputTtl: { flag: '--output-ttl-days', env: 'SQUALL_OUTPUT_TTL_DAYS', parse: nonNegativeInt },
   gcInterval: { flag: '--gc-interval', env: 'SQUALL_GC_INTERVAL', parse: positiveInt },
+  role: { flag: '--role', env: 'SQUALL_ROLE', parse: role },
+  leaseTimeout: { flag: '--lease-timeout', env: 'SQUALL_LEASE_TIMEOUT', parse: positiveInt },
 } satisfies Record<string, OptionSpec>;
 type OptionName = keyof typeof OPTIONS;
 
@@ -85,6 +104,7 @@ Options (each also settable through the environment variable shown):
   --port PORT               port to listen on               SQUALL_PORT       (9101)
   --data-dir DIR            where the SQLite store lives    SQUALL_DATA_DIR   (./.squall)
   --database URL            PostgreSQL instead of SQLite    SQUALL_DATABASE_URL (postgres://…)
+  --database-schema NAME    PostgreSQL schema for the tables   SQUALL_DATABASE_SCHEMA (public)
   --packs-path DIRS         extra pack folders, colon-separated   SQUALL_PACKS_PATH
   --runner-pool-size N      actions run at once             SQUALL_RUNNER_POOL_SIZE (64)
   --shutdown-grace SECONDS  time running actions get on SIGTERM   SQUALL_SHUTDOWN_GRACE (10)
@@ -99,6 +119,10 @@ Options (each also settable through the environment variable shown):
                                                             SQUALL_EXECUTIONS_TTL_DAYS (0)
   --output-ttl-days N       keep output N days (0: forever) SQUALL_OUTPUT_TTL_DAYS (7)
   --gc-interval SECONDS     between garbage collections     SQUALL_GC_INTERVAL (600)
+  --role api|worker|all     serve HTTP, run actions, or both (api and worker need --database)
+                                                            SQUALL_ROLE       (all)
+  --lease-timeout SECONDS   a worker silent this long loses its executions (abandoned)
+                                                            SQUALL_LEASE_TIMEOUT (30)
 
 squall gc [options]: one garbage collection pass with the same --data-dir/--database and TTL
 options, then exit.
@@ -143,11 +167,19 @@ export function loadConfig(
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  const chosenRole = get<Role>('role', 'all');
+  const database = databaseUrl(raw.get('database'));
+  if (chosenRole !== 'all' && database === undefined) {
+    throw new ConfigError(
+      `--role ${chosenRole} needs a shared PostgreSQL database (--database postgres://…); the embedded SQLite store serves one process, so use --role all`,
+    );
+  }
   return Object.freeze({
     host: get('host', '127.0.0.1'),
     port: get('port', 9101),
     dataDir: resolve(get('dataDir', './.squall')),
-    databaseUrl: databaseUrl(raw.get('database')),
+    databaseUrl: database,
+    databaseSchema: get('databaseSchema', 'public'),
     packsPaths: Object.freeze(
       get('packsPath', '')
         .split(':')
@@ -165,5 +197,7 @@ export function loadConfig(
     executionsTtlDays: get('executionsTtl', 0),
     outputTtlDays: get('outputTtl', 7),
     gcIntervalSeconds: get('gcInterval', 600),
+    role: chosenRole,
+    leaseTimeoutSeconds: get('leaseTimeout', 30),
   });
 }

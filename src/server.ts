@@ -2,6 +2,7 @@
  * Composition root: wires store, runners, engine and API for one `squall serve` process. The entry
  * point (`main.ts`) gives it a parsed config and owns signals and exit; tests start it on port 0.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,7 +26,7 @@ export interface RunningServer {
   app: FastifyInstance;
   engine: Engine;
   store: Store;
-  /** `http://host:port` actually listened on. */
+  /** `http://host:port` actually listened on; empty for a worker, which does not listen. */
   url: string;
   /** Stops accepting requests, drains running actions within the grace period, closes the store. */
   stop(): Promise<void>;
@@ -38,7 +39,8 @@ export interface ServerEnvironment {
 
 /** The store the configuration names: PostgreSQL when a database URL is given, else the SQLite file. */
 export async function openStore(config: Config): Promise<Store> {
-  if (config.databaseUrl) return openPostgresStore({ url: config.databaseUrl });
+  if (config.databaseUrl)
+    return openPostgresStore({ url: config.databaseUrl, schema: config.databaseSchema });
   mkdirSync(config.dataDir, { recursive: true });
   return openSqliteStore({ path: join(config.dataDir, 'squall.db') });
 }
@@ -60,7 +62,10 @@ export async function startServer(config: Config, environment: ServerEnvironment
     { store, runnerTypes: RUNNER_TYPES, runners: createRunners({ baseEnv: environment.actionEnv }) },
     {
       runnerPoolSize: config.runnerPoolSize,
-      owner: `${hostname()}:${process.pid}`,
+      role: config.role,
+      leaseMs: config.leaseTimeoutSeconds * 1000,
+      // Unique even where every process is pid 1 on the same hostname (containers).
+      owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       apiUrl: `http://${config.host}:${config.port}/api/v1`,
       maxOutputBytesPerStream: config.maxOutputBytes,
       retention: { ...retentionPolicy(config), intervalMs: config.gcIntervalSeconds * 1000 },
@@ -79,28 +84,52 @@ export async function startServer(config: Config, environment: ServerEnvironment
     streamMaxBufferedBytes: config.streamBufferBytes,
   });
   logTo.app = app;
-  const packs = await registerPacks(store, [BUILTIN_PACKS, ...config.packsPaths], (name) =>
-    engine.runnerTypes.byNameOrId(name),
-  );
+  const packs = await registerPacksRetrying(store, [BUILTIN_PACKS, ...config.packsPaths], engine);
   for (const problem of packs.problems) app.log.warn({ problem }, 'pack content skipped');
   app.log.info({ packs: packs.packs, actions: packs.actions }, 'packs registered');
   const recovered = await engine.start();
   if (recovered.requeued + recovered.abandoned + recovered.canceled > 0) {
     app.log.warn(recovered, 'recovered executions interrupted by a previous stop');
   }
-  await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  // A worker serves no HTTP: its Fastify instance is only its logger.
+  let url = '';
+  if (config.role !== 'worker') {
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = `http://${config.host}:${port}`;
+  }
+  app.log.info({ role: config.role, url: url || undefined }, 'squall started');
   const server = app;
   return {
     app,
     engine,
     store,
-    url: `http://${config.host}:${port}`,
+    url,
     async stop() {
       await server.close();
       await engine.shutdown(config.shutdownGraceSeconds * 1000);
       await store.close();
     },
   };
+}
+
+/**
+ * Processes starting together against a fresh shared database race to register the same actions;
+ * the loser's insert fails on the unique ref. Registering is idempotent, so it simply goes again,
+ * and then finds the winner's rows.
+ */
+async function registerPacksRetrying(
+  store: Store,
+  paths: readonly string[],
+  engine: Engine,
+): ReturnType<typeof registerPacks> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await registerPacks(store, paths, (name) => engine.runnerTypes.byNameOrId(name));
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }

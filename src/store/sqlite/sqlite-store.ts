@@ -10,6 +10,8 @@ import type { ExecutionStatus } from '../../domain/status.ts';
 import type { Action, ExecutionRecord, Json, JsonObject, OutputChunk, Pack } from '../../domain/types.ts';
 import type {
   ActionFilter,
+  Broadcast,
+  HeldExecution,
   NewOutputChunk,
   OutputPage,
   Page,
@@ -27,6 +29,7 @@ import { prepareExecutionWrites, type ExecutionWrites, type SerializedResult } f
 import { compileListQuery, type SqlValue } from './list-query.ts';
 import { prepareOutput, type OutputStore } from './output.ts';
 import { prepareRetention, type Retention } from './retention.ts';
+import { prepareLeases, type Leases } from './leases.ts';
 
 /** List queries differ only by their shape; a few dozen shapes cover what clients send. */
 const MAX_CACHED_LIST_STATEMENTS = 64;
@@ -41,6 +44,7 @@ export class SqliteStore implements Store {
   readonly #reads: ExecutionReads;
   readonly #queue: ExecutionQueue;
   readonly #output: OutputStore;
+  readonly #leases: Leases;
   readonly #group: GroupCommit;
   readonly #listStatements = new Map<string, Database.Statement<SqlValue[]>>();
 
@@ -53,6 +57,7 @@ export class SqliteStore implements Store {
     this.#reads = prepareExecutionReads(db);
     this.#queue = prepareExecutionQueue(db);
     this.#output = prepareOutput(db);
+    this.#leases = prepareLeases(db);
   }
 
   savePack(pack: Pack): Promise<void> {
@@ -132,8 +137,8 @@ export class SqliteStore implements Store {
   markDelayed(now: number): Promise<ExecutionRecord[]> {
     return this.#group.run(() => this.#queue.markDelayed(now));
   }
-  claimDue(now: number, limit: number, owner: string): Promise<ExecutionRecord[]> {
-    return this.#group.run(() => this.#queue.claimDue(now, limit, owner));
+  claimDue(now: number, limit: number, owner: string, leaseUntil?: number): Promise<ExecutionRecord[]> {
+    return this.#group.run(() => this.#queue.claimDue(now, limit, owner, leaseUntil));
   }
   async nextDueAt(): Promise<number | undefined> {
     return this.#queue.nextDueAt();
@@ -142,11 +147,37 @@ export class SqliteStore implements Store {
     return this.#reads.byStatus(statuses);
   }
 
+  renewLeases(owner: string, ids: readonly string[], until: number): Promise<HeldExecution[]> {
+    return this.#group.run(() => this.#leases.renew(owner, ids, until));
+  }
+  expireLeases(
+    now: number,
+    limit: number,
+    result: SerializedResult,
+    exceptOwner?: string,
+  ): Promise<ExecutionRecord[]> {
+    return this.#group.run(() => this.#leases.expire(now, limit, result, exceptOwner));
+  }
+  async getExecutions(ids: readonly string[]): Promise<ExecutionRecord[]> {
+    return this.#reads.byIds(ids);
+  }
+  /** One process per file: there is nobody to talk to. */
+  async openBroadcast(): Promise<Broadcast | undefined> {
+    return undefined;
+  }
+
   appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]> {
     return this.#group.run(() => this.#output.append(chunks));
   }
   async listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]> {
     return this.#output.list(executionId, outputType, page);
+  }
+
+  async getOutputChunks(ids: readonly number[]): Promise<OutputChunk[]> {
+    return this.#output.byIds(ids);
+  }
+  async outputAfter(afterId: number, limit: number): Promise<OutputChunk[]> {
+    return this.#output.after(afterId, limit);
   }
 
   deleteExecutionsBefore(before: number, limit: number): Promise<number> {
