@@ -5,12 +5,18 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 
+/** What a `squall serve` process does; `api` and `worker` need a shared (PostgreSQL) database. */
+export type Role = 'api' | 'worker' | 'all';
+const ROLES: readonly Role[] = ['api', 'worker', 'all'];
+
 export interface Config {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
   /** A `postgres://` URL to use PostgreSQL instead of the embedded SQLite file. */
   readonly databaseUrl: string | undefined;
+  /** The PostgreSQL schema Squall's tables live in (several Squalls can share one database). */
+  readonly databaseSchema: string;
   /** Extra pack folders; Squall's own `packs/` is always loaded first. */
   readonly packsPaths: readonly string[];
   readonly runnerPoolSize: number;
@@ -38,6 +44,10 @@ export interface Config {
   readonly authTokenTtlSeconds: number;
   /** Non-admin users see only their own executions (StackStorm's `rbac.permission_isolation`). */
   readonly permissionIsolation: boolean;
+  /** HTTP API only, action runs only, or both. */
+  readonly role: Role;
+  /** Seconds a worker's claim on an execution lasts without a heartbeat. */
+  readonly leaseTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -69,11 +79,18 @@ const port = (raw: string, name: string): number => {
   return n;
 };
 
+const role = (raw: string, name: string): Role => {
+  const found = ROLES.find((r) => r === raw);
+  if (!found) throw new ConfigError(`${name} must be one of api, worker, all, got "${raw}"`);
+  return found;
+};
+
 const OPTIONS = {
   host: { flag: '--host', env: 'SQUALL_HOST', parse: text },
   port: { flag: '--port', env: 'SQUALL_PORT', parse: port },
   dataDir: { flag: '--data-dir', env: 'SQUALL_DATA_DIR', parse: text },
   database: { flag: '--database', env: 'SQUALL_DATABASE_URL', parse: text },
+  databaseSchema: { flag: '--database-schema', env: 'SQUALL_DATABASE_SCHEMA', parse: text },
   packsPath: { flag: '--packs-path', env: 'SQUALL_PACKS_PATH', parse: text },
   runnerPoolSize: { flag: '--runner-pool-size', env: 'SQUALL_RUNNER_POOL_SIZE', parse: positiveInt },
   shutdownGrace: { flag: '--shutdown-grace', env: 'SQUALL_SHUTDOWN_GRACE', parse: nonNegativeInt },
@@ -89,6 +106,8 @@ const OPTIONS = {
   auth: { flag: '--auth', env: 'SQUALL_AUTH', parse: bool },
   authTokenTtl: { flag: '--auth-token-ttl', env: 'SQUALL_AUTH_TOKEN_TTL', parse: positiveInt },
   permissionIsolation: { flag: '--permission-isolation', env: 'SQUALL_PERMISSION_ISOLATION', parse: bool },
+  role: { flag: '--role', env: 'SQUALL_ROLE', parse: role },
+  leaseTimeout: { flag: '--lease-timeout', env: 'SQUALL_LEASE_TIMEOUT', parse: positiveInt },
 } satisfies Record<string, OptionSpec>;
 type OptionName = keyof typeof OPTIONS;
 
@@ -99,6 +118,7 @@ Options (each also settable through the environment variable shown):
   --port PORT               port to listen on               SQUALL_PORT       (9101)
   --data-dir DIR            where the SQLite store lives    SQUALL_DATA_DIR   (./.squall)
   --database URL            PostgreSQL instead of SQLite    SQUALL_DATABASE_URL (postgres://…)
+  --database-schema NAME    PostgreSQL schema for the tables   SQUALL_DATABASE_SCHEMA (public)
   --packs-path DIRS         extra pack folders, colon-separated   SQUALL_PACKS_PATH
   --runner-pool-size N      actions run at once             SQUALL_RUNNER_POOL_SIZE (64)
   --shutdown-grace SECONDS  time running actions get on SIGTERM   SQUALL_SHUTDOWN_GRACE (10)
@@ -121,6 +141,10 @@ Options (each also settable through the environment variable shown):
 
 squall user add NAME [--role ROLE] [--data-dir DIR]: add a user to the password file (or change
 their password), reading the password from stdin; --role writes rbac/assignments/NAME.yaml.
+  --role api|worker|all     serve HTTP, run actions, or both (api and worker need --database)
+                                                            SQUALL_ROLE       (all)
+  --lease-timeout SECONDS   a worker silent this long loses its executions (abandoned)
+                                                            SQUALL_LEASE_TIMEOUT (30)
 
 squall gc [options]: one garbage collection pass with the same --data-dir/--database and TTL
 options, then exit.
@@ -165,11 +189,19 @@ export function loadConfig(
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of fatal, error, warn, info, debug, trace, silent`);
   }
+  const chosenRole = get<Role>('role', 'all');
+  const database = databaseUrl(raw.get('database'));
+  if (chosenRole !== 'all' && database === undefined) {
+    throw new ConfigError(
+      `--role ${chosenRole} needs a shared PostgreSQL database (--database postgres://…); the embedded SQLite store serves one process, so use --role all`,
+    );
+  }
   return Object.freeze({
     host: get('host', '127.0.0.1'),
     port: get('port', 9101),
     dataDir: resolve(get('dataDir', './.squall')),
-    databaseUrl: databaseUrl(raw.get('database')),
+    databaseUrl: database,
+    databaseSchema: get('databaseSchema', 'public'),
     packsPaths: Object.freeze(
       get('packsPath', '')
         .split(':')
@@ -190,5 +222,7 @@ export function loadConfig(
     auth: get('auth', true),
     authTokenTtlSeconds: get('authTokenTtl', 86400),
     permissionIsolation: get('permissionIsolation', false),
+    role: chosenRole,
+    leaseTimeoutSeconds: get('leaseTimeout', 30),
   });
 }

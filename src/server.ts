@@ -2,6 +2,7 @@
  * Composition root: wires store, runners, engine and API for one `squall serve` process. The entry
  * point (`main.ts`) gives it a parsed config and owns signals and exit; tests start it on port 0.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,7 +28,7 @@ export interface RunningServer {
   app: FastifyInstance;
   engine: Engine;
   store: Store;
-  /** `http://host:port` actually listened on. */
+  /** `http://host:port` actually listened on; empty for a worker, which does not listen. */
   url: string;
   /**
    * The API key of the admin created on this first start (auth on, no admin yet): shown once by
@@ -45,7 +46,8 @@ export interface ServerEnvironment {
 
 /** The store the configuration names: PostgreSQL when a database URL is given, else the SQLite file. */
 export async function openStore(config: Config): Promise<Store> {
-  if (config.databaseUrl) return openPostgresStore({ url: config.databaseUrl });
+  if (config.databaseUrl)
+    return openPostgresStore({ url: config.databaseUrl, schema: config.databaseSchema });
   mkdirSync(config.dataDir, { recursive: true });
   return openSqliteStore({ path: join(config.dataDir, 'squall.db'), backgroundCheckpointMs: 100 });
 }
@@ -72,7 +74,10 @@ export async function startServer(config: Config, environment: ServerEnvironment
     },
     {
       runnerPoolSize: config.runnerPoolSize,
-      owner: `${hostname()}:${process.pid}`,
+      role: config.role,
+      leaseMs: config.leaseTimeoutSeconds * 1000,
+      // Unique even where every process is pid 1 on the same hostname (containers).
+      owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
       apiUrl: `http://${config.host}:${config.port}/api/v1`,
       maxOutputBytesPerStream: config.maxOutputBytes,
       retention: { ...retentionPolicy(config), intervalMs: config.gcIntervalSeconds * 1000 },
@@ -99,26 +104,31 @@ export async function startServer(config: Config, environment: ServerEnvironment
     streamMaxBufferedBytes: config.streamBufferBytes,
   });
   logTo.app = app;
-  const packs = await registerPacks(store, [BUILTIN_PACKS, ...config.packsPaths], (name) =>
-    engine.runnerTypes.byNameOrId(name),
-  );
+  const packs = await registerPacksRetrying(store, [BUILTIN_PACKS, ...config.packsPaths], engine);
   for (const problem of packs.problems) app.log.warn({ problem }, 'pack content skipped');
   app.log.info({ packs: packs.packs, actions: packs.actions }, 'packs registered');
-  const adminApiKey = await auth.bootstrapAdmin();
+  // A worker serves no requests: the first admin is made where clients come in.
+  const adminApiKey = config.role === 'worker' ? undefined : await auth.bootstrapAdmin();
   const recovered = await engine.start();
   if (recovered.requeued + recovered.abandoned + recovered.canceled > 0) {
     app.log.warn(recovered, 'recovered executions interrupted by a previous stop');
   }
-  await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  // A worker serves no HTTP: its Fastify instance is only its logger.
+  let url = '';
+  if (config.role !== 'worker') {
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = `http://${config.host}:${port}`;
+  }
+  app.log.info({ role: config.role, url: url || undefined }, 'squall started');
   const server = app;
   return {
     app,
     engine,
     store,
     adminApiKey,
-    url: `http://${config.host}:${port}`,
+    url,
     async stop() {
       // Connections still open after the grace period are cut: a client socket that connected but
       // never sent a request is not "idle" to Node and would hold close() for its headersTimeout.
@@ -129,4 +139,24 @@ export async function startServer(config: Config, environment: ServerEnvironment
       await store.close();
     },
   };
+}
+
+/**
+ * Processes starting together against a fresh shared database race to register the same actions;
+ * the loser's insert fails on the unique ref. Registering is idempotent, so it simply goes again,
+ * and then finds the winner's rows.
+ */
+async function registerPacksRetrying(
+  store: Store,
+  paths: readonly string[],
+  engine: Engine,
+): ReturnType<typeof registerPacks> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await registerPacks(store, paths, (name) => engine.runnerTypes.byNameOrId(name));
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }

@@ -8,7 +8,9 @@ import { UnknownResourceError, ValidationError } from '../domain/errors.ts';
 import type { DistinctColumn, ExecutionQuery } from '../domain/execution-query.ts';
 import type { ExecutionRecord, Json, JsonObject, OutputChunk, RunnerType } from '../domain/types.ts';
 import type { Runner } from '../runners/runner.ts';
-import type { PageOf, Store } from '../store/store.ts';
+import type { Broadcast, PageOf, Store } from '../store/store.ts';
+import { EventRelay } from './cluster/event-relay.ts';
+import { LeaseReaper } from './dispatch/lease-reaper.ts';
 import { ActionCatalog } from './catalog/action-catalog.ts';
 import { Dispatcher } from './dispatch/dispatcher.ts';
 import { OutputWriter } from './dispatch/output-writer.ts';
@@ -36,8 +38,18 @@ import { WorkflowService } from './workflows/workflow-service.ts';
  */
 const OUTPUT_PAGE = 4;
 
+/**
+ * What this process does: `api` serves HTTP and never runs actions, `worker` runs actions, `all`
+ * both. Several processes need a shared (PostgreSQL) store.
+ */
+export type EngineRole = 'api' | 'worker' | 'all';
+
 export interface EngineOptions {
   runnerPoolSize: number;
+  /** Default `all`. */
+  role?: EngineRole;
+  /** How long a worker's claim on an execution lasts without renewal; default 30 s. */
+  leaseMs?: number;
   retention?: RetentionPolicy & { intervalMs: number };
   owner: string;
   apiUrl: string;
@@ -72,6 +84,10 @@ export class Engine {
   readonly #retention: RetentionTimer | undefined;
   /** Orquesta and ActionChain workflows: their state, children and control. */
   readonly workflows: WorkflowService;
+  readonly #role: EngineRole;
+  /** Set when the store is shared with other processes. */
+  readonly #relay: EventRelay | undefined;
+  readonly #reaper: LeaseReaper | undefined;
 
   private constructor(
     deps: EngineDeps,
@@ -79,7 +95,10 @@ export class Engine {
     registry: RunnerTypeRegistry,
     snapshots: SnapshotCache,
     bus: EventBus,
+    broadcast: Broadcast | undefined,
   ) {
+    this.#role = options.role ?? 'all';
+    const leaseMs = options.leaseMs ?? 30_000;
     this.#store = deps.store;
     this.bus = bus;
     this.#snapshots = snapshots;
@@ -122,8 +141,24 @@ export class Engine {
         apiUrl: options.apiUrl,
         pollIntervalMs: 2000,
         maxOutputBytesPerStream,
+        leaseMs,
+        heartbeatMs: Math.max(100, Math.floor(leaseMs / 3)),
       },
     );
+    if (broadcast) {
+      this.#relay = new EventRelay(deps.store, bus, broadcast, {
+        origin: options.owner,
+        // A worker serves no streams: it needs to hear only of work.
+        topics: this.#role === 'worker' ? ['work'] : ['work', 'events'],
+        onSignal: (signal) => this.#dispatcher.notifyRemote(signal),
+        onError: options.onError,
+      });
+      this.#reaper = new LeaseReaper(deps.store, bus, {
+        intervalMs: Math.max(100, Math.floor(leaseMs / 4)),
+        owner: options.owner,
+        onError: (error) => options.onError(error, 'ending expired leases failed'),
+      });
+    }
     this.#retention = options.retention
       ? new RetentionTimer(deps.store, options.retention, {
           intervalMs: options.retention.intervalMs,
@@ -137,6 +172,7 @@ export class Engine {
       bus,
       creator: this.#creator,
       stopRun: (id, reason) => this.#dispatcher.stop(id, reason),
+      othersMayRun: broadcast !== undefined,
     });
     this.workflows = new WorkflowService({
       store: deps.store,
@@ -156,24 +192,38 @@ export class Engine {
     const bus = new EventBus((error) => options.onError(error, 'event listener failed'));
     const snapshots = new SnapshotCache(deps.store);
     const registry = await RunnerTypeRegistry.register(deps.store, snapshots, deps.runnerTypes);
-    return new Engine(deps, options, registry, snapshots, bus);
+    const broadcast = await deps.store.openBroadcast();
+    return new Engine(deps, options, registry, snapshots, bus, broadcast);
   }
 
-  /** Recovers what a previous process left in flight, then starts taking work. */
+  /**
+   * Starts taking work. On an embedded store this process is the only one, so whatever the store
+   * says was in flight belonged to a previous run of it and is recovered at once. On a shared
+   * store other processes' work is in flight too: leases tell the dead from the living instead.
+   */
   async start(): Promise<RecoveryReport> {
-    const report = await recoverInterrupted(this.#store, (record) =>
-      this.bus.emit({ type: 'execution.updated', record }),
-    );
+    let report: RecoveryReport = { requeued: 0, abandoned: 0, canceled: 0 };
+    if (this.#relay) {
+      await this.#relay.start();
+      this.#reaper?.start();
+    } else {
+      report = await recoverInterrupted(this.#store, (record) =>
+        this.bus.emit({ type: 'execution.updated', record }),
+      );
+    }
     await recoverWorkflows(this.#store, this.workflows);
-    this.#dispatcher.start();
+    if (this.#role !== 'api') this.#dispatcher.start();
     this.#retention?.start();
     return report;
   }
 
   async shutdown(graceMs: number): Promise<void> {
     await this.#retention?.stop();
+    await this.#reaper?.stop();
     await this.#dispatcher.shutdown(graceMs);
     await this.workflows.idle();
+    // Last, so that the outcomes just recorded still reach the other processes.
+    await this.#relay?.stop();
   }
 
   /** StackStorm's workflow inspection (`POST /api/v1/workflows/inspect`). */

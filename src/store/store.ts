@@ -72,6 +72,47 @@ export interface OutputPage {
   limit: number;
 }
 
+/** An execution a worker holds a lease on, as a lease renewal found it. */
+export interface HeldExecution {
+  id: string;
+  status: ExecutionStatus;
+}
+
+/**
+ * What a broadcast message is about: `work` (something to run or to stop: every process hears it)
+ * or `events` (everything else streams show: only processes serving streams hear it).
+ */
+export type BroadcastTopic = 'work' | 'events';
+
+export interface BroadcastMessage {
+  topic: BroadcastTopic;
+  text: string;
+}
+
+/**
+ * Messages between the processes sharing one database (PostgreSQL's LISTEN/NOTIFY). Embedded
+ * stores serve one process and have none. Delivery is at most once: a process that was cut off
+ * is told (`onReconnect`) and must catch up by reading the store.
+ */
+export interface Broadcast {
+  /** The largest message, in bytes, `send` accepts. */
+  readonly maxMessageBytes: number;
+  /**
+   * Sends to every process listening to the message's topic (this one included), in the order
+   * given and of calls, whatever the topics.
+   */
+  send(messages: readonly BroadcastMessage[]): Promise<void>;
+  /**
+   * Starts listening to `topics`; resolves once listening. After a lost connection it reconnects
+   * by itself, listens again and then calls `onReconnect`.
+   */
+  listen(
+    topics: readonly BroadcastTopic[],
+    handlers: { onMessage(message: string): void; onReconnect(): void },
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** New output to append; the store assigns ids and keeps the order given. */
 export interface NewOutputChunk {
   executionId: string;
@@ -144,12 +185,44 @@ export interface Store {
   /**
    * Claims up to `limit` due executions (`requested`/`delayed` with run time ≤ now), oldest first,
    * moving them to `scheduled` and recording `owner`. No two callers ever claim the same one.
+   * `leaseUntil` (µs): the claim's lease, which `renewLeases` extends and `expireLeases` ends;
+   * without one the claim never expires.
    */
-  claimDue(now: number, limit: number, owner: string): Promise<ExecutionRecord[]>;
+  claimDue(now: number, limit: number, owner: string, leaseUntil?: number): Promise<ExecutionRecord[]>;
   /** Earliest run time among `requested`/`delayed` executions, if any. */
   nextDueAt(): Promise<number | undefined>;
   /** Executions in the given statuses (startup recovery). */
   listByStatus(statuses: readonly ExecutionStatus[]): Promise<ExecutionRecord[]>;
+
+  // --- leases: which worker runs what, for as long as it keeps saying so ---
+  /**
+   * Extends to `until` (µs) the leases `owner` holds on `ids` that are still in flight
+   * (`scheduled`, `running`, `canceling`), in one statement; returns those, with their status.
+   * An id missing from the answer is no longer this owner's to run (canceled, or its lease expired).
+   */
+  renewLeases(owner: string, ids: readonly string[], until: number): Promise<HeldExecution[]>;
+  /**
+   * Gives up `owner`'s claim and lease on `ids` without changing their status: an execution that
+   * carries on without a process of its own (a workflow, driven by its children's events) must
+   * not be reaped as abandoned when nobody renews it.
+   */
+  releaseLeases(owner: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Ends up to `limit` leases that expired before `now` (µs), skipping `exceptOwner`'s: `scheduled`
+   * goes back to `requested` (nothing ran yet), `running` ends `abandoned` with `result`, and
+   * `canceling` ends `canceled`; `context.lease_expired` names the worker. Several processes may
+   * call it at once: each expired lease is ended by exactly one. Returns the changed executions.
+   */
+  expireLeases(
+    now: number,
+    limit: number,
+    result: { json: string; size: number },
+    exceptOwner?: string,
+  ): Promise<ExecutionRecord[]>;
+  /** The executions with these ids that exist, in id order. */
+  getExecutions(ids: readonly string[]): Promise<ExecutionRecord[]>;
+  /** Messages between the processes sharing this store, or undefined for an embedded store. */
+  openBroadcast(): Promise<Broadcast | undefined>;
 
   // --- output ---
   /**
@@ -159,6 +232,10 @@ export interface Store {
   appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]>;
   /** Stored output of one execution in append order, optionally of one output type. */
   listOutput(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]>;
+  /** Output chunks by id (those that exist), in id order. */
+  getOutputChunks(ids: readonly number[]): Promise<OutputChunk[]>;
+  /** Up to `limit` chunks of any execution with an id above `afterId`, in id order (catch-up reads). */
+  outputAfter(afterId: number, limit: number): Promise<OutputChunk[]>;
 
   // --- workflows ---
   /** Inserts or replaces (by id) a workflow's persisted state. */

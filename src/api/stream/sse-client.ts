@@ -40,6 +40,11 @@ export class SseClient {
       'content-type': 'text/event-stream; charset=UTF-8',
       'cache-control': 'no-cache',
       'x-accel-buffering': 'no',
+      // A stream's end is the connection's end. Kept alive, a connection whose client never read
+      // to the end would linger idle until the server's keep-alive timeout, long after
+      // close() gave up on it: once its last bytes are in the kernel, the response lets go of the
+      // socket and destroying the response no longer reaches it.
+      connection: 'close',
     });
     raw.on('close', () => this.#finish());
     this.#armHeartbeat();

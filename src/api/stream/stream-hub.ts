@@ -74,9 +74,14 @@ export class StreamHub {
     return this.#subscribers.size;
   }
 
+  /** While subscribed, other processes' events are relayed here too (when the store is shared). */
   subscribe(subscriber: Subscriber): () => void {
     this.#subscribers.add(subscriber);
-    return () => this.#subscribers.delete(subscriber);
+    const release = this.#engine.bus.holdDemand();
+    return () => {
+      release();
+      this.#subscribers.delete(subscriber);
+    };
   }
 
   close(): void {

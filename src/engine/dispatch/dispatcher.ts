@@ -2,6 +2,12 @@
  * The worker side: claims due executions from the store (the rows are the queue), runs each with
  * its runner inside a bounded pool, and records how each ended. The backlog lives in the store,
  * never in memory; this process only holds what it is running.
+ *
+ * Every claim carries a lease, renewed for all running executions in one statement every
+ * `heartbeatMs`. The renewal's answer doubles as the periodic check on what other processes did
+ * to those executions: one now `canceling` is stopped here (the cancel came through another API
+ * process and its notification was missed), one no longer held (its lease expired while this
+ * process was cut off, and another process ended it) is stopped too, its outcome no longer ours.
  */
 import { hostname } from 'node:os';
 import type { ExecutionStatus } from '../../domain/status.ts';
@@ -14,7 +20,9 @@ import type { EventBus } from '../events.ts';
 import { serializeResult } from '../executions/result.ts';
 import { renderFinalParameters } from '../parameters/index.ts';
 import type { SnapshotCache } from '../snapshot-cache.ts';
+import type { RelaySignal } from '../cluster/event-relay.ts';
 import type { OutputWriter } from './output-writer.ts';
+import { transitionRetrying } from './transition-retry.ts';
 
 export interface DispatcherOptions {
   poolSize: number;
@@ -26,6 +34,10 @@ export interface DispatcherOptions {
   pollIntervalMs: number;
   /** The output writer's cap, reported on executions whose output was truncated. */
   maxOutputBytesPerStream: number;
+  /** How long a claim lasts without renewal. */
+  leaseMs: number;
+  /** How often leases are renewed (well under `leaseMs`). */
+  heartbeatMs: number;
 }
 
 export interface DispatcherDeps {
@@ -43,8 +55,19 @@ interface Running {
   done: Promise<void>;
 }
 
-/** Why a run is being stopped; runners map `cancel` to `canceled` and anything else to `abandoned`. */
-export type StopReason = 'cancel' | 'shutdown';
+/**
+ * Why a run is being stopped; runners map `cancel` to `canceled` and anything else to `abandoned`.
+ * `lost`: its lease expired and another process ended the execution.
+ */
+export type StopReason = 'cancel' | 'shutdown' | 'lost';
+
+/**
+ * Every worker hears of every new execution, and all of them but one then claim nothing. A worker
+ * whose last claim came back empty lets further wake-ups from other processes wait this long, so
+ * that under a stream of new executions the losers of the race do not each spend a query on
+ * every one of them; the wake-ups in between coalesce into one claim.
+ */
+const LOST_RACE_BACKOFF_MS = 5;
 
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
@@ -66,6 +89,11 @@ export class Dispatcher {
   #stopping = false;
   #dueTimer: NodeJS.Timeout | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #remoteWakeTimer: NodeJS.Timeout | undefined;
+  #lastEmptyClaimAt = 0;
+  #heartbeating = false;
+  #started = false;
   readonly #runnerInfo: JsonObject = { hostname: hostname(), pid: process.pid };
 
   constructor(deps: DispatcherDeps, options: DispatcherOptions) {
@@ -78,6 +106,9 @@ export class Dispatcher {
   }
 
   start(): void {
+    this.#started = true;
+    this.#heartbeatTimer = setInterval(() => void this.#heartbeat(), this.#options.heartbeatMs);
+    this.#heartbeatTimer.unref();
     this.#pollTimer = setInterval(() => {
       this.#delayedWork = true;
       this.#markPending = true;
@@ -96,9 +127,66 @@ export class Dispatcher {
     this.wake();
   }
 
+  /**
+   * What another process did, as the event relay signals it: new or requeued work wakes this
+   * dispatcher; a cancel (or an outside completion) of an execution running here stops it.
+   */
+  notifyRemote(signal: RelaySignal): void {
+    if (signal.kind === 'reconnected') {
+      // Wake-ups may have been missed while the connection was down.
+      this.#delayedWork = true;
+      this.#markPending = true;
+      this.wake();
+      return;
+    }
+    if (signal.status === 'requested' || signal.status === 'delayed') this.#remoteWake(signal.delayed);
+    else if (signal.status === 'canceling' || isCompleted(signal.status)) this.stop(signal.id, 'cancel');
+  }
+
+  #remoteWake(delayed: boolean): void {
+    if (delayed) {
+      this.#delayedWork = true;
+      this.#markPending = true;
+    }
+    const waitMs = this.#lastEmptyClaimAt + LOST_RACE_BACKOFF_MS - Date.now();
+    if (waitMs <= 0) {
+      this.wake();
+      return;
+    }
+    this.#remoteWakeTimer ??= setTimeout(() => {
+      this.#remoteWakeTimer = undefined;
+      this.wake();
+    }, waitMs);
+  }
+
+  /**
+   * Renews the leases of everything running here, in one statement, and stops what is no longer
+   * ours to run. Driven by a timer every `heartbeatMs`.
+   */
+  async #heartbeat(): Promise<void> {
+    if (this.#heartbeating || this.#running.size === 0) return;
+    this.#heartbeating = true;
+    try {
+      const ids = [...this.#running.keys()];
+      const until = nowMicros() + this.#options.leaseMs * 1000;
+      const held = new Map(
+        (await this.#deps.store.renewLeases(this.#options.owner, ids, until)).map((h) => [h.id, h.status]),
+      );
+      for (const id of ids) {
+        const status = held.get(id);
+        if (status === undefined) this.stop(id, 'lost');
+        else if (status === 'canceling') this.stop(id, 'cancel');
+      }
+    } catch (error) {
+      this.#deps.onError(error, 'renewing leases failed');
+    } finally {
+      this.#heartbeating = false;
+    }
+  }
+
   /** Asks for a scheduling pass soon; many calls in a row coalesce into one. */
   wake(): void {
-    if (this.#wakeQueued || this.#stopping) return;
+    if (this.#wakeQueued || this.#stopping || !this.#started) return;
     this.#wakeQueued = true;
     setImmediate(() => {
       this.#wakeQueued = false;
@@ -110,7 +198,7 @@ export class Dispatcher {
   stop(executionId: string, reason: StopReason): boolean {
     const running = this.#running.get(executionId);
     if (!running) return false;
-    running.abort.abort(reason);
+    if (!running.abort.signal.aborted) running.abort.abort(reason);
     return true;
   }
 
@@ -121,6 +209,8 @@ export class Dispatcher {
   async shutdown(graceMs: number): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#pollTimer);
+    clearInterval(this.#heartbeatTimer);
+    clearTimeout(this.#remoteWakeTimer);
     clearTimeout(this.#dueTimer);
     const all = () => Promise.allSettled([...this.#running.values()].map((r) => r.done));
     let timer: NodeJS.Timeout | undefined;
@@ -147,7 +237,9 @@ export class Dispatcher {
       }
       const free = this.#options.poolSize - this.#running.size;
       if (free > 0) {
-        const claimed = await store.claimDue(now, free, this.#options.owner);
+        const lease = now + this.#options.leaseMs * 1000;
+        const claimed = await store.claimDue(now, free, this.#options.owner, lease);
+        if (claimed.length === 0) this.#lastEmptyClaimAt = Date.now();
         for (const record of claimed) {
           bus.emit({ type: 'execution.updated', record });
           this.#launch(record);
@@ -212,8 +304,12 @@ export class Dispatcher {
     }
     const truncation = await this.#deps.output.finish(record.id);
     // An asynchronous runner (a workflow) answers `running`: the execution carries on without this
-    // run, and whoever drives it records the outcome.
-    if (outcome.status === 'running') return;
+    // run, and whoever drives it records the outcome. Its lease goes too, or the reaper would end
+    // a long workflow as abandoned once nobody renewed it.
+    if (outcome.status === 'running') {
+      await this.#deps.store.releaseLeases(this.#options.owner, [record.id]);
+      return;
+    }
     const at = nowMicros();
     // Output past the storage cap is recorded on the execution, so nobody mistakes it for complete.
     const contextPatch: JsonObject | undefined =
@@ -307,8 +403,9 @@ export class Dispatcher {
     return path;
   }
 
+  /** Applies one of this run's status changes, riding out a database blip (transition-retry.ts). */
   async #apply(change: Transition): Promise<ExecutionRecord | undefined> {
-    const record = await this.#deps.store.transition(change);
+    const record = await transitionRetrying(this.#deps.store, change, this.#options.leaseMs);
     if (record) this.#deps.bus.emit({ type: 'execution.updated', record });
     return record;
   }

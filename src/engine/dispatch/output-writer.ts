@@ -34,6 +34,8 @@ export interface ExecutionOutputInfo {
 
 /** Consecutive writes merge into one stored chunk up to this size, so a chunk is cheap to replay. */
 const MAX_CHUNK_CHARS = 64 * 1024;
+/** Tries per output batch: about 3 s in all, longer than a database restart usually takes. */
+const APPEND_ATTEMPTS = 5;
 
 export class OutputWriter {
   readonly #store: Store;
@@ -123,6 +125,21 @@ export class OutputWriter {
     else this.#timer ??= setTimeout(() => void this.flush(), this.#options.flushIntervalMs);
   }
 
+  /**
+   * A database that is briefly unreachable (restarting, a dropped connection) must not cost the
+   * output of the actions running meanwhile: the batch is retried a few times before it is given up.
+   */
+  async #appendWithRetry(chunks: readonly NewOutputChunk[]): Promise<number[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#store.appendOutput(chunks);
+      } catch (error) {
+        if (attempt >= APPEND_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+      }
+    }
+  }
+
   /** Stores everything pending; resolves once it (and any flush before it) is stored. */
   flush(): Promise<void> {
     if (this.#timer) {
@@ -135,7 +152,7 @@ export class OutputWriter {
       this.#pendingBytes = 0;
       this.#flushing = this.#flushing.then(async () => {
         try {
-          const ids = await this.#store.appendOutput(
+          const ids = await this.#appendWithRetry(
             batch.map(({ executionId, timestamp, outputType, data }) => ({
               executionId,
               timestamp,

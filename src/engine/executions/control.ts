@@ -20,6 +20,12 @@ export interface ControlDeps {
   creator: ExecutionCreator;
   /** Stops a run in this process; false when it is not running here. */
   stopRun(executionId: string, reason: StopReason): boolean;
+  /**
+   * Whether other processes may be running executions (a shared store): a `canceling` execution
+   * not running here is then left to the worker running it (or, if that worker is gone, to the
+   * lease reaper) to end.
+   */
+  othersMayRun?: boolean;
 }
 
 export interface ReRunRequest {
@@ -78,12 +84,14 @@ export class ExecutionControl {
 
   /**
    * A `canceling` execution ends `canceled` once its work has stopped. If this process runs it,
-   * the dispatcher kills it and records `canceled`; otherwise nothing runs it and it ends now.
+   * the dispatcher kills it and records `canceled`; on a shared store the worker running it does
+   * (it hears of the cancel); otherwise nothing runs it and it ends now.
    * Workflows stay `canceling` until their children stop (the workflow engine finalises them).
    */
   async #finishCanceling(execution: ExecutionRecord): Promise<ExecutionRecord> {
     if (this.#deps.stopRun(execution.id, 'cancel')) return execution;
     if (WORKFLOW_RUNNERS.has(execution.runnerName)) return execution;
+    if (this.#deps.othersMayRun) return execution;
     const at = nowMicros();
     return (
       (await this.#apply({

@@ -60,7 +60,12 @@ export class WorkflowService {
 
   constructor(deps: WorkflowServiceDeps) {
     this.#deps = deps;
-    deps.bus.subscribe((event) => this.#observe(event));
+    // Only what happened in this process drives a workflow: on a shared database the process that
+    // recorded a child's completion (or a control request) steps the workflow; the copies other
+    // processes relay for their stream clients must not step it a second time.
+    deps.bus.subscribe((event, origin) => {
+      if (origin === 'local') this.#observe(event);
+    });
   }
 
   /** Called by the workflow runners once the dispatcher has the execution `running`. */

@@ -55,5 +55,36 @@ export function retentionContract(open: OpenStore): void {
       expect(await store.deleteOutputBefore(T + 5, 10)).toBe(0);
       expect((await store.listOutput(record.id)).map((c) => c.data)).toEqual(['new\n']);
     });
+
+    it('two processes collecting at once delete every row exactly once', async () => {
+      const { store, connectAgain } = ctx();
+      const other = await connectAgain();
+      for (let i = 0; i < 30; i++) {
+        const record = makeExecution({ status: 'succeeded', startTimestamp: T + i, endTimestamp: T + i });
+        await store.createExecution(record);
+        await store.appendOutput([
+          { executionId: record.id, timestamp: T + i, outputType: 'stdout', data: 'a' },
+          { executionId: record.id, timestamp: T + i, outputType: 'stdout', data: 'b' },
+        ]);
+      }
+      const collect = async (s: typeof store, verb: 'deleteOutputBefore' | 'deleteExecutionsBefore') => {
+        let total = 0;
+        for (;;) {
+          const n = await s[verb](T + 1000, 4);
+          total += n;
+          if (n === 0) return total;
+        }
+      };
+      const outputs = await Promise.all([
+        collect(store, 'deleteOutputBefore'),
+        collect(other, 'deleteOutputBefore'),
+      ]);
+      expect(outputs[0] + outputs[1]).toBe(60);
+      const executions = await Promise.all([
+        collect(store, 'deleteExecutionsBefore'),
+        collect(other, 'deleteExecutionsBefore'),
+      ]);
+      expect(executions[0] + executions[1]).toBe(30);
+    });
   });
 }

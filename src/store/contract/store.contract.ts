@@ -10,6 +10,7 @@ import { credentialsContract } from './credentials.contract.ts';
 import { executionsContract } from './executions.contract.ts';
 import type { OpenStore } from './harness.contract.ts';
 import { keyValuesContract } from './key-values.contract.ts';
+import { leasesContract } from './leases.contract.ts';
 import { listExecutionsContract } from './list-executions.contract.ts';
 import { outputContract } from './output.contract.ts';
 import { queueContract } from './queue.contract.ts';
@@ -26,6 +27,7 @@ export function storeContract(name: string, open: OpenStore): void {
     transitionContract(open);
     listExecutionsContract(open);
     queueContract(open);
+    leasesContract(open);
     outputContract(open);
     catalogContract(open);
     schemaContract(open);

@@ -26,6 +26,10 @@ const RESULTS = statement(
   'get_results',
   'SELECT execution_id, result FROM execution_results WHERE execution_id = ANY ($1::text[])',
 );
+const BY_IDS = statement(
+  'executions_by_ids',
+  `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE id = ANY ($1::text[]) ORDER BY id`,
+);
 const BY_STATUS = statement(
   'executions_by_status',
   `SELECT ${EXECUTION_COLUMNS} FROM executions WHERE status = ANY ($1::text[]) ORDER BY start_ts, id`,
@@ -37,6 +41,7 @@ export interface ExecutionReads {
   childrenOf(parentIds: readonly string[]): Promise<Map<string, string[]>>;
   results(ids: readonly string[]): Promise<Map<string, string>>;
   byStatus(statuses: readonly ExecutionStatus[]): Promise<ExecutionRecord[]>;
+  byIds(ids: readonly string[]): Promise<ExecutionRecord[]>;
   distinctValues(column: DistinctColumn): Promise<Json[]>;
 }
 
@@ -65,6 +70,10 @@ export function createExecutionReads(pool: Pool): ExecutionReads {
       if (ids.length === 0) return map;
       for (const [id, result] of await rowsOf<[string, string]>(pool, RESULTS, [ids])) map.set(id, result);
       return map;
+    },
+    async byIds(ids) {
+      if (ids.length === 0) return [];
+      return (await rowsOf<ExecutionRow>(pool, BY_IDS, [ids])).map(rowToRecord);
     },
     async byStatus(statuses) {
       if (statuses.length === 0) return [];

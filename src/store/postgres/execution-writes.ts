@@ -35,6 +35,7 @@ SELECT id, $26::text FROM created WHERE $26::text IS NOT NULL`,
  * patch, $8 context patch, $9 whether to set the owner, $10 owner, $11 run_at, $12 result.
  * - The log entry is appended as text and runner_info/context shallow-merged by SQL functions of
  *   the schema (see the migration) that keep every key where it was.
+ * - a change of owner ends the old owner's lease (only claimDue grants one).
  * - run_at is cleared when the row leaves the queue; entering it, the row is due at $11, else when
  *   it was already due, else now.
  * - The result upsert reads `changed`, so a refused transition touches no result either.
@@ -51,6 +52,7 @@ export const TRANSITION = statement(
       json_build_object('runner_info', squall_shallow_merge(liveaction -> 'runner_info', $7::json))) END,
     context = CASE WHEN $8::json IS NULL THEN context ELSE squall_shallow_merge(context, $8::json) END,
     owner = CASE WHEN $9::boolean THEN $10::text ELSE owner END,
+    lease_expires_at = CASE WHEN $9::boolean THEN NULL ELSE lease_expires_at END,
     run_at = CASE WHEN $3::text IN ('requested', 'delayed') THEN coalesce($11::bigint, run_at, $4::bigint) END
   WHERE id = $1::text AND status = ANY ($2::text[])
   RETURNING ${EXECUTION_COLUMNS}

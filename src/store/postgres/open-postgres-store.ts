@@ -21,7 +21,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = createPool({ url: options.url, schema, poolSize: options.poolSize ?? 10 });
   try {
     await migrate(pool, schema);
-    return new PostgresStore(pool);
+    return new PostgresStore(pool, { url: options.url, schema });
   } catch (error) {
     await pool.end();
     throw error;

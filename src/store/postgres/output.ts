@@ -37,6 +37,24 @@ ORDER BY o.id
 LIMIT $4`,
 );
 
+// By id, for processes told about chunks another process stored; and everything after an id, for
+// the catch-up read after a lost connection. Both walk the primary key.
+const BY_IDS = statement(
+  'output_by_ids',
+  `SELECT o.id, o.execution_id, e.action_ref, e.runner_name, o.ts, o.output_type, o.data, o.data_is_json
+FROM execution_output o JOIN executions e ON e.id = o.execution_id
+WHERE o.id = ANY ($1::bigint[])
+ORDER BY o.id`,
+);
+const AFTER = statement(
+  'output_after',
+  `SELECT o.id, o.execution_id, e.action_ref, e.runner_name, o.ts, o.output_type, o.data, o.data_is_json
+FROM execution_output o JOIN executions e ON e.id = o.execution_id
+WHERE o.id > $1::bigint
+ORDER BY o.id
+LIMIT $2`,
+);
+
 type OutputRow = [
   id: number,
   executionId: string,
@@ -47,6 +65,18 @@ type OutputRow = [
   data: string,
   dataIsJson: boolean,
 ];
+
+function toChunk(r: OutputRow): OutputChunk {
+  return {
+    id: r[0],
+    executionId: r[1],
+    actionRef: r[2],
+    runnerRef: r[3],
+    timestamp: r[4],
+    outputType: r[5],
+    data: r[7] ? (JSON.parse(r[6]) as string) : r[6],
+  };
+}
 
 interface Job {
   chunks: readonly NewOutputChunk[];
@@ -78,16 +108,16 @@ export class OutputStore {
 
   async list(executionId: string, outputType?: string, page?: OutputPage): Promise<OutputChunk[]> {
     const params = [executionId, outputType ?? null, page?.afterId ?? 0, page?.limit ?? null];
-    const rows = await rowsOf<OutputRow>(this.#pool, LIST, params);
-    return rows.map((r) => ({
-      id: r[0],
-      executionId: r[1],
-      actionRef: r[2],
-      runnerRef: r[3],
-      timestamp: r[4],
-      outputType: r[5],
-      data: r[7] ? (JSON.parse(r[6]) as string) : r[6],
-    }));
+    return (await rowsOf<OutputRow>(this.#pool, LIST, params)).map(toChunk);
+  }
+
+  async byIds(ids: readonly number[]): Promise<OutputChunk[]> {
+    if (ids.length === 0) return [];
+    return (await rowsOf<OutputRow>(this.#pool, BY_IDS, [ids])).map(toChunk);
+  }
+
+  async after(afterId: number, limit: number): Promise<OutputChunk[]> {
+    return (await rowsOf<OutputRow>(this.#pool, AFTER, [afterId, limit])).map(toChunk);
   }
 
   async #drain(): Promise<void> {

@@ -15,6 +15,8 @@ import type { Action, ExecutionRecord, Json, JsonObject, OutputChunk, Pack } fro
 import { rowToRecord, type ExecutionRow } from '../execution-row.ts';
 import type {
   ActionFilter,
+  Broadcast,
+  HeldExecution,
   NewOutputChunk,
   OutputPage,
   Page,
@@ -37,6 +39,14 @@ import { compileListQuery } from './list-query.ts';
 import { OutputStore } from './output.ts';
 import { createRetention, type Retention } from './retention.ts';
 import { createWorkflows, type WorkflowTable } from './workflows.ts';
+import { PostgresBroadcast } from './broadcast.ts';
+import { createLeases, type Leases } from './leases.ts';
+
+/** Where the store's LISTEN connection connects to, and the schema naming its channel. */
+export interface BroadcastTarget {
+  url: string;
+  schema: string;
+}
 
 export class PostgresStore implements Store {
   readonly #pool: Pool;
@@ -49,12 +59,17 @@ export class PostgresStore implements Store {
   readonly #workflows: WorkflowTable;
   readonly #credentials: Credentials;
   readonly #keyValues: KeyValues;
+  readonly #leases: Leases;
+  readonly #broadcastTarget: BroadcastTarget | undefined;
+  #broadcast: PostgresBroadcast | undefined;
   /** Operations not settled yet: close() waits for them, because ending the pool strands its waiters. */
   readonly #inFlight = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
-  constructor(pool: Pool) {
+  constructor(pool: Pool, broadcastTarget?: BroadcastTarget) {
     this.#pool = pool;
+    this.#broadcastTarget = broadcastTarget;
+    this.#leases = createLeases(pool);
     this.#catalog = createCatalog(pool);
     this.#writes = createExecutionWrites(pool);
     this.#reads = createExecutionReads(pool);
@@ -128,14 +143,42 @@ export class PostgresStore implements Store {
   markDelayed(now: number): Promise<ExecutionRecord[]> {
     return this.#run(() => this.#queue.markDelayed(now));
   }
-  claimDue(now: number, limit: number, owner: string): Promise<ExecutionRecord[]> {
-    return this.#run(() => this.#queue.claimDue(now, limit, owner));
+  claimDue(now: number, limit: number, owner: string, leaseUntil?: number): Promise<ExecutionRecord[]> {
+    return this.#run(() => this.#queue.claimDue(now, limit, owner, leaseUntil));
   }
   nextDueAt(): Promise<number | undefined> {
     return this.#run(() => this.#queue.nextDueAt());
   }
   listByStatus(statuses: readonly ExecutionStatus[]): Promise<ExecutionRecord[]> {
     return this.#run(() => this.#reads.byStatus(statuses));
+  }
+
+  renewLeases(owner: string, ids: readonly string[], until: number): Promise<HeldExecution[]> {
+    return this.#run(() => this.#leases.renew(owner, ids, until));
+  }
+  releaseLeases(owner: string, ids: readonly string[]): Promise<void> {
+    return this.#run(() => this.#leases.release(owner, ids));
+  }
+  expireLeases(
+    now: number,
+    limit: number,
+    result: SerializedResult,
+    exceptOwner?: string,
+  ): Promise<ExecutionRecord[]> {
+    return this.#run(() => this.#leases.expire(now, limit, result, exceptOwner));
+  }
+  getExecutions(ids: readonly string[]): Promise<ExecutionRecord[]> {
+    return this.#run(() => this.#reads.byIds(ids));
+  }
+  /** One per store: its LISTEN connection lives until the store closes. */
+  async openBroadcast(): Promise<Broadcast | undefined> {
+    if (!this.#broadcastTarget) return undefined;
+    this.#broadcast ??= new PostgresBroadcast(
+      this.#pool,
+      this.#broadcastTarget.url,
+      this.#broadcastTarget.schema,
+    );
+    return this.#broadcast;
   }
 
   appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]> {
@@ -156,6 +199,12 @@ export class PostgresStore implements Store {
   }
   listUnfinishedWorkflows(): Promise<WorkflowRecord[]> {
     return this.#run(() => this.#workflows.unfinished());
+  }
+  getOutputChunks(ids: readonly number[]): Promise<OutputChunk[]> {
+    return this.#run(() => this.#output.byIds(ids));
+  }
+  outputAfter(afterId: number, limit: number): Promise<OutputChunk[]> {
+    return this.#run(() => this.#output.after(afterId, limit));
   }
 
   deleteExecutionsBefore(before: number, limit: number): Promise<number> {
@@ -209,6 +258,7 @@ export class PostgresStore implements Store {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+      await this.#broadcast?.close();
       await this.#pool.end();
     })();
     return this.#closing;

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Condition, DistinctColumn, ExecutionQuery } from '../../domain/execution-query.ts';
 import { distinctSql, hasNullSql } from '../distinct-values.ts';
+import { EXPIRE_LEASES, RENEW_LEASES } from './leases.ts';
 import { CLAIM_DUE, MARK_DELAYED, NEXT_DUE } from './execution-queue.ts';
 import { TRANSITION } from './execution-writes.ts';
 import { compileListQuery } from './list-query.ts';
@@ -115,12 +116,21 @@ suite('PostgreSQL query plans', () => {
   });
 
   it('the queue: claim, mark delayed and next due read only the partial queue index', async () => {
-    const claim = await plan(CLAIM_DUE.text, [T + 10_000_000, 64, 'w']);
+    const claim = await plan(CLAIM_DUE.text, [T + 10_000_000, 64, 'w', T + 40_000_000]);
     expect(claim).toContain('Index Scan using executions_queue');
     expect(claim).toContain('Index Scan using executions_pkey');
     expect(claim).not.toContain('Seq Scan');
     expect(await plan(MARK_DELAYED.text, [T])).toContain('Index Scan using executions_queue');
     expect(await plan(NEXT_DUE.text, [])).toContain('Index Only Scan using executions_queue');
+  });
+
+  it('leases: renewal finds its rows by primary key, expiry reads only the partial lease index', async () => {
+    const renew = await plan(RENEW_LEASES.text, ['w', [hexId(1), hexId(2)], T]);
+    expect(renew).toContain('Index Scan using executions_pkey');
+    expect(renew).not.toContain('Seq Scan');
+    const expire = await plan(EXPIRE_LEASES.text, [T, 100, '{}', 'w', 2]);
+    expect(expire).toContain('Index Scan using executions_by_lease');
+    expect(expire).not.toContain('Seq Scan');
   });
 
   it('a transition finds its row by primary key', async () => {

@@ -19,6 +19,7 @@ export const CLAIM_SQL = `UPDATE executions SET
   status = 'scheduled',
   log = json_insert(log, '$[#]', json_object('timestamp', CAST(:now AS INTEGER), 'status', 'scheduled')),
   owner = :owner,
+  lease_expires_at = :lease,
   run_at = NULL
 WHERE id IN (SELECT value FROM json_each(:ids)) AND +status IN ('requested', 'delayed')
 RETURNING ${EXECUTION_COLUMNS}`;
@@ -33,31 +34,34 @@ RETURNING ${EXECUTION_COLUMNS}`;
 export const NEXT_DUE_SQL = `SELECT min(run_at) AS v FROM executions INDEXED BY executions_queue WHERE status IN ('requested', 'delayed')`;
 
 export interface ExecutionQueue {
-  claimDue(now: number, limit: number, owner: string): ExecutionRecord[];
+  claimDue(now: number, limit: number, owner: string, leaseUntil?: number): ExecutionRecord[];
   markDelayed(now: number): ExecutionRecord[];
   nextDueAt(): number | undefined;
 }
 
 export function prepareExecutionQueue(db: Database.Database): ExecutionQueue {
   const selectDue = db.prepare<[number, number], string>(SELECT_DUE_SQL).pluck();
-  const claimAll = db.prepare<{ ids: string; now: number; owner: string }, ExecutionRow>(CLAIM_SQL).raw();
+  const claimAll = db
+    .prepare<{ ids: string; now: number; owner: string; lease: number | null }, ExecutionRow>(CLAIM_SQL)
+    .raw();
   const markDelayed = db.prepare<{ now: number }, ExecutionRow>(MARK_DELAYED_SQL).raw();
   const nextDue = db.prepare<[], number | null>(NEXT_DUE_SQL).pluck();
 
   // No transaction of its own: the select and the update are each atomic, and the update's status
   // re-check means a row another connection claimed in between is skipped, never claimed twice.
   // (Run by the store inside a BEGIN IMMEDIATE batch, that never even happens.)
-  function claim(now: number, limit: number, owner: string): ExecutionRecord[] {
+  function claim(now: number, limit: number, owner: string, lease: number | null): ExecutionRecord[] {
     const ids = selectDue.all(now, limit);
     if (ids.length === 0) return [];
-    const rows = claimAll.all({ ids: JSON.stringify(ids), now, owner });
+    const rows = claimAll.all({ ids: JSON.stringify(ids), now, owner, lease });
     // RETURNING order is unspecified: put them back in due order.
     const position = new Map(ids.map((id, i) => [id, i]));
     return rows.sort((a, b) => (position.get(a[0]) ?? 0) - (position.get(b[0]) ?? 0)).map(rowToRecord);
   }
 
   return {
-    claimDue: (now, limit, owner) => (limit > 0 ? claim(now, limit, owner) : []),
+    claimDue: (now, limit, owner, leaseUntil) =>
+      limit > 0 ? claim(now, limit, owner, leaseUntil ?? null) : [],
     markDelayed: (now) =>
       markDelayed
         .all({ now })

@@ -20,6 +20,9 @@ const CHILDREN_SQL = `SELECT parent_id AS parent, id FROM executions
 WHERE parent_id IN (SELECT value FROM json_each(?)) ORDER BY start_ts, id`;
 const RESULTS_SQL = `SELECT execution_id AS id, result FROM execution_results
 WHERE execution_id IN (SELECT value FROM json_each(?))`;
+const BY_IDS_SQL = `SELECT ${EXECUTION_COLUMNS} FROM executions
+WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`;
+
 const BY_STATUS_SQL = `SELECT ${EXECUTION_COLUMNS} FROM executions
 WHERE status IN (SELECT value FROM json_each(?)) ORDER BY start_ts, id`;
 
@@ -29,6 +32,7 @@ export interface ExecutionReads {
   childrenOf(parentIds: readonly string[]): Map<string, string[]>;
   results(ids: readonly string[]): Map<string, string>;
   byStatus(statuses: readonly ExecutionStatus[]): ExecutionRecord[];
+  byIds(ids: readonly string[]): ExecutionRecord[];
   distinctValues(column: DistinctColumn): Json[];
 }
 
@@ -38,6 +42,7 @@ export function prepareExecutionReads(db: Database.Database): ExecutionReads {
   const children = db.prepare<[string], { parent: string; id: string }>(CHILDREN_SQL);
   const results = db.prepare<[string], { id: string; result: string }>(RESULTS_SQL);
   const byStatus = db.prepare<[string], ExecutionRow>(BY_STATUS_SQL).raw();
+  const byIds = db.prepare<[string], ExecutionRow>(BY_IDS_SQL).raw();
   // Prepared on first use: views/filters is rare next to the hot path.
   const distinct = new Map<
     DistinctColumn,
@@ -61,6 +66,9 @@ export function prepareExecutionReads(db: Database.Database): ExecutionReads {
       if (ids.length === 0) return map;
       for (const row of results.all(JSON.stringify(ids))) map.set(row.id, row.result);
       return map;
+    },
+    byIds(ids) {
+      return ids.length === 0 ? [] : byIds.all(JSON.stringify(ids)).map(rowToRecord);
     },
     byStatus(statuses) {
       if (statuses.length === 0) return [];

@@ -28,6 +28,7 @@ const UPSERT_RESULT_SQL = `INSERT INTO execution_results (execution_id, result) 
  * - `:from` is the allowed statuses as ',a,b,' (statuses contain no commas): cheaper than json_each.
  * - runner_info and context are shallow-merged by squall_shallow_merge (below) because json_patch
  *   merges recursively and drops keys whose new value is null.
+ * - a change of owner ends the old owner's lease (only claimDue grants one).
  * - run_at is cleared when the row leaves the queue; entering it, the row is due at `:run_at`,
  *   else when it was already due, else now.
  */
@@ -41,6 +42,7 @@ export const TRANSITION_SQL = `UPDATE executions SET
   context = CASE WHEN :context_patch IS NULL THEN context
     ELSE squall_shallow_merge(context, :context_patch) END,
   owner = CASE WHEN :set_owner THEN :owner ELSE owner END,
+  lease_expires_at = CASE WHEN :set_owner THEN NULL ELSE lease_expires_at END,
   run_at = CASE WHEN :to IN ('requested', 'delayed') THEN coalesce(:run_at, run_at, :at) ELSE NULL END
 WHERE id = :id AND instr(:from, ',' || status || ',') > 0
 RETURNING ${EXECUTION_COLUMNS}`;

@@ -91,7 +91,7 @@ describe('query plans', () => {
 
   it('claims and transitions find rows by primary key', () => {
     const byId = 'SEARCH executions USING INDEX sqlite_autoindex_executions_1 (id=?)';
-    expect(plan(CLAIM_SQL, { ids: '[]', now: 1, owner: 'w' })[0]).toBe(byId);
+    expect(plan(CLAIM_SQL, { ids: '[]', now: 1, owner: 'w', lease: 2 })[0]).toBe(byId);
     const transition = {
       id: 'x',
       from: ',running,',

@@ -10,6 +10,8 @@ import type { ExecutionStatus } from '../../domain/status.ts';
 import type { Action, ExecutionRecord, Json, JsonObject, OutputChunk, Pack } from '../../domain/types.ts';
 import type {
   ActionFilter,
+  Broadcast,
+  HeldExecution,
   NewOutputChunk,
   OutputPage,
   Page,
@@ -34,6 +36,7 @@ import { compileListQuery, type SqlValue } from './list-query.ts';
 import { prepareOutput, type OutputStore } from './output.ts';
 import { prepareRetention, type Retention } from './retention.ts';
 import { prepareWorkflows, type WorkflowTable } from './workflows.ts';
+import { prepareLeases, type Leases } from './leases.ts';
 
 /** List queries differ only by their shape; a few dozen shapes cover what clients send. */
 const MAX_CACHED_LIST_STATEMENTS = 64;
@@ -48,6 +51,7 @@ export class SqliteStore implements Store {
   readonly #reads: ExecutionReads;
   readonly #queue: ExecutionQueue;
   readonly #output: OutputStore;
+  readonly #leases: Leases;
   readonly #group: GroupCommit;
   readonly #workflows: WorkflowTable;
   readonly #credentials: Credentials;
@@ -68,6 +72,7 @@ export class SqliteStore implements Store {
     this.#workflows = prepareWorkflows(db);
     this.#credentials = prepareCredentials(db);
     this.#keyValues = prepareKeyValues(db);
+    this.#leases = prepareLeases(db);
   }
 
   savePack(pack: Pack): Promise<void> {
@@ -147,14 +152,36 @@ export class SqliteStore implements Store {
   markDelayed(now: number): Promise<ExecutionRecord[]> {
     return this.#group.run(() => this.#queue.markDelayed(now));
   }
-  claimDue(now: number, limit: number, owner: string): Promise<ExecutionRecord[]> {
-    return this.#group.run(() => this.#queue.claimDue(now, limit, owner));
+  claimDue(now: number, limit: number, owner: string, leaseUntil?: number): Promise<ExecutionRecord[]> {
+    return this.#group.run(() => this.#queue.claimDue(now, limit, owner, leaseUntil));
   }
   async nextDueAt(): Promise<number | undefined> {
     return this.#queue.nextDueAt();
   }
   async listByStatus(statuses: readonly ExecutionStatus[]): Promise<ExecutionRecord[]> {
     return this.#reads.byStatus(statuses);
+  }
+
+  renewLeases(owner: string, ids: readonly string[], until: number): Promise<HeldExecution[]> {
+    return this.#group.run(() => this.#leases.renew(owner, ids, until));
+  }
+  releaseLeases(owner: string, ids: readonly string[]): Promise<void> {
+    return this.#group.run(() => this.#leases.release(owner, ids));
+  }
+  expireLeases(
+    now: number,
+    limit: number,
+    result: SerializedResult,
+    exceptOwner?: string,
+  ): Promise<ExecutionRecord[]> {
+    return this.#group.run(() => this.#leases.expire(now, limit, result, exceptOwner));
+  }
+  async getExecutions(ids: readonly string[]): Promise<ExecutionRecord[]> {
+    return this.#reads.byIds(ids);
+  }
+  /** One process per file: there is nobody to talk to. */
+  async openBroadcast(): Promise<Broadcast | undefined> {
+    return undefined;
   }
 
   appendOutput(chunks: readonly NewOutputChunk[]): Promise<number[]> {
@@ -175,6 +202,12 @@ export class SqliteStore implements Store {
   }
   async listUnfinishedWorkflows(): Promise<WorkflowRecord[]> {
     return this.#workflows.unfinished();
+  }
+  async getOutputChunks(ids: readonly number[]): Promise<OutputChunk[]> {
+    return this.#output.byIds(ids);
+  }
+  async outputAfter(afterId: number, limit: number): Promise<OutputChunk[]> {
+    return this.#output.after(afterId, limit);
   }
 
   deleteExecutionsBefore(before: number, limit: number): Promise<number> {
