@@ -132,13 +132,16 @@ describe('workflows survive SIGKILL', () => {
 
     s = await serve(dataDir, port);
     // Orquesta's failed() is true for `failed` only: an abandoned task takes no `failed()`
-    // transition, so the workflow fails with the task's error (as StackStorm's would).
+    // transition, so the workflow fails; only a `failed` action logs an error, so StackStorm's
+    // result has `errors: []` (src/workflow/orquesta/abended.test.ts).
     const noop = await until(execution(s, handled), completed);
     expect(noop['status']).toBe('failed');
+    expect(noop['result']).toEqual({ output: { message: null }, errors: [] });
     expect((await childrenOf(s, handled)()).map((c) => c['status'])).toEqual(['abandoned']);
 
     const failed = await until(execution(s, unhandled), completed);
     expect(failed['status']).toBe('failed');
+    expect(failed['result']).toEqual({ output: { greeting: null }, errors: [] });
     const [task1] = await childrenOf(s, unhandled)();
     expect(task1?.['status']).toBe('abandoned');
     expect(field(task1 ?? {}, 'result.error')).toBe(

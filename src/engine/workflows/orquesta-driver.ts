@@ -4,7 +4,8 @@
  * task execution id per run of a task (shared by its items, as StackStorm's TaskExecution).
  */
 import { newId } from '../../domain/ids.ts';
-import type { ExecutionStatus } from '../../domain/status.ts';
+import { isCompleted, type ExecutionStatus } from '../../domain/status.ts';
+import { formatTimestamp, nowMicros } from '../../domain/time.ts';
 import type { ExecutionRecord, JsonObject } from '../../domain/types.ts';
 import {
   rerun,
@@ -50,6 +51,14 @@ function translate(state: OrquestaState, commands: readonly ConductorCommand[]):
         const index = state.conductor.tasks[`${c.taskId}__r${c.route}`] ?? -1;
         const key = `${c.taskId}|${c.route}|${index}`;
         const taskExecution = (state.taskExecutions[key] ??= newId());
+        const entry = state.conductor.sequence[index];
+        if (entry && entry.execution?.task_execution_id !== taskExecution) {
+          entry.execution = {
+            task_execution_id: taskExecution,
+            workflow_execution_id: state.workflowExecutionId,
+            start_timestamp: pythonTimestamp(nowMicros()),
+          };
+        }
         out.push({
           type: 'run',
           ref: orquestaRef(c.taskId, c.route, c.itemId),
@@ -106,9 +115,30 @@ function toConductorEvent(event: WorkflowEvent): ConductorEvent {
   };
 }
 
+/** How Python's `str()` prints StackStorm's UTC datetimes: `2024-01-12 22:10:26.123456+00:00`. */
+export function pythonTimestamp(micros: number): string {
+  const iso = formatTimestamp(micros); // 2024-01-12T22:10:26.123456Z
+  const fraction = iso.slice(20, 26);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${fraction === '000000' ? '' : `.${fraction}`}+00:00`;
+}
+
+/**
+ * Records when the task's latest action execution ended, before the conductor steps on it, so
+ * that `task()` in the task's own transitions shows the end (StackStorm updates the task
+ * execution before the conductor evaluates them).
+ */
+function noteEnd(state: OrquestaState, event: WorkflowEvent): void {
+  if (event.type !== 'child' || !isCompleted(event.status)) return;
+  const { taskId, route } = parseRef(event.ref);
+  const index = state.conductor.tasks[`${taskId}__r${route}`];
+  const execution = index === undefined ? undefined : state.conductor.sequence[index]?.execution;
+  if (execution) execution.end_timestamp = pythonTimestamp(event.child?.endTimestamp ?? nowMicros());
+}
+
 export const orquestaDriver: WorkflowDriver = {
   step(raw: unknown, event: WorkflowEvent): StepOutcome {
     const state = raw as OrquestaState;
+    noteEnd(state, event);
     const next = step(state.conductor, toConductorEvent(event));
     const updated: OrquestaState = {
       ...state,

@@ -27,6 +27,18 @@ export interface Started {
   id: string;
   kind: WorkflowKind;
   outcome: StepOutcome;
+  /**
+   * For a re-run from tasks: the execution that owned the finished workflow when its state was
+   * read. The service claims the workflow only if it is still finished and owned by that one.
+   */
+  reRunOf?: string;
+}
+
+/** StackStorm's refusal to continue a workflow that another re-run (or its own run) still drives. */
+export function notCompletedError(wfId: string): WorkflowStartError {
+  return new WorkflowStartError(
+    `Unable to rerun workflow execution "${wfId}" because it is not in a completed state.`,
+  );
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
@@ -84,10 +96,11 @@ export async function startWorkflowFor(deps: StartDeps, execution: ExecutionReco
     if (!stored) {
       throw new WorkflowStartError(`Unable to rerun workflow execution "${wfId}" because it does not exist.`);
     }
+    if (!stored.finished) throw notCompletedError(wfId);
     const previous = JSON.parse(stored.state) as WorkflowDoc;
     const reset = isObject(reRun) ? strings(reRun['reset']) : [];
     const outcome = rerunOrquesta(previous.state as OrquestaState, tasks, reset);
-    return { id: wfId, kind: 'orquesta', outcome };
+    return { id: wfId, kind: 'orquesta', outcome, reRunOf: stored.executionId };
   }
   const id = typeof wfId === 'string' ? wfId : newId();
   const definition = await readDefinition(deps.store, execution);

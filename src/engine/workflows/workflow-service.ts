@@ -15,12 +15,13 @@ import type { ExecutionControl } from '../executions/control.ts';
 import type { ExecutionCreator } from '../executions/create-execution.ts';
 import { serializeResult } from '../executions/result.ts';
 import type { RunnerTypeRegistry } from '../runner-types.ts';
+import { cancelRoot } from './cancel-root.ts';
 import { cascade, createChild, type CascadeVerb } from './children.ts';
 import { driverFor } from './drivers.ts';
 import { WorkflowStartError } from './orquesta-driver.ts';
 import { toEvents, type Inbound, type Loaded } from './inbound.ts';
 import { writeProgress } from './progress.ts';
-import { ChainStartError, startWorkflowFor } from './starts.ts';
+import { ChainStartError, notCompletedError, startWorkflowFor } from './starts.ts';
 import type { RunCommand, WorkflowCommand, WorkflowDoc } from './types.ts';
 
 export interface WorkflowServiceDeps {
@@ -80,8 +81,9 @@ export class WorkflowService {
       await this.#failStart(execution, e);
       return;
     }
-    const { id, kind, outcome } = started;
+    const { id, kind, outcome, reRunOf } = started;
     await this.#withLock(id, async () => {
+      if (!(await this.#mayStart(execution, id, reRunOf))) return;
       // A re-run continues the old state; children and pending requests start afresh.
       const doc: WorkflowDoc = { kind, state: outcome.state, applied: [], pending: {} };
       const loaded: Loaded = {
@@ -95,6 +97,28 @@ export class WorkflowService {
       await this.#carryOut(loaded, commands);
     });
     this.#schedule(id);
+  }
+
+  /**
+   * Checked under the workflow's lock, right before its document is first saved and its children
+   * created. Starting took time: the execution may have been canceled meanwhile (then nothing may
+   * be created), and for a re-run another re-run of the same original may have claimed the
+   * workflow first (StackStorm refuses a re-run of a workflow that is not completed). Between
+   * this check and `#track` there is no await, so a later cancel reaches the tracked workflow.
+   */
+  async #mayStart(execution: ExecutionRecord, id: string, reRunOf: string | undefined): Promise<boolean> {
+    const { store } = this.#deps;
+    if (reRunOf !== undefined) {
+      const stored = await store.getWorkflow(id);
+      if (!stored || !stored.finished || stored.executionId !== reRunOf || this.#loaded.has(id)) {
+        await this.#failStart(execution, notCompletedError(id));
+        return false;
+      }
+    }
+    const current = await store.getExecution(execution.id);
+    if (current?.status === 'running') return true;
+    if (current?.status === 'canceling') await this.#cancelUnstarted(current);
+    return false;
   }
 
   /** Delivers an event to the workflow `id` (used by recovery and the bus listener). */
@@ -160,6 +184,11 @@ export class WorkflowService {
             ? 'cancel'
             : undefined;
     if (!verb) return;
+    if (record.status === 'canceling' && record.runnerName === 'orquesta' && record.parentId) {
+      void cancelRoot(this.#deps, record).catch((error: unknown) =>
+        this.#deps.onError(error, `cascading the cancel of ${record.id} to its root failed`),
+      );
+    }
     this.#resolve(record.id, (id) => {
       if (id) this.deliver(id, { type: verb });
       else if (record.status === 'canceling') void this.#cancelUnstarted(record);
@@ -190,7 +219,8 @@ export class WorkflowService {
       .then(async () => {
         const stored = await this.#deps.store.getWorkflowByExecution(executionId);
         if (stored) this.#byExecution.set(executionId, stored.id);
-        then(stored?.id);
+        // A start may have begun tracking the workflow while the store was asked (not saved yet).
+        then(stored?.id ?? this.#byExecution.get(executionId));
       })
       .catch((error: unknown) => this.#deps.onError(error, 'routing a workflow event failed'));
   }

@@ -134,15 +134,35 @@ function functionsFor(state: WorkflowState, current: Current): Record<string, Ex
   };
 }
 
-/** What `task(name)` returns: StackStorm's task execution summary (`result.items` for with-items). */
+/**
+ * What `task(name)` returns: StackStorm's task execution summary (its orquesta runner's
+ * format_task_result), `result.items` for with-items. The ids and timestamps are there when the
+ * engine recorded them; an unfinished task's end is Python's `str(None)`, as StackStorm shows it.
+ */
 export function taskView(entry: TaskState): Record<string, unknown> {
+  const execution = entry.execution;
   return {
-    task_id: entry.id,
+    ...(execution
+      ? {
+          task_execution_id: execution.task_execution_id,
+          workflow_execution_id: execution.workflow_execution_id,
+        }
+      : {}),
     task_name: entry.id,
+    task_id: entry.id,
     route: entry.route,
-    status: entry.status,
     result: entry.items
       ? { items: entry.items.map((i) => ({ status: i.status, result: i.result ?? null })) }
       : (entry.result ?? null),
+    status: entry.status,
+    ...(execution
+      ? {
+          start_timestamp: execution.start_timestamp,
+          end_timestamp:
+            isCompleted(entry.status) && execution.end_timestamp !== undefined
+              ? execution.end_timestamp
+              : 'None',
+        }
+      : {}),
   };
 }

@@ -13,6 +13,18 @@ export interface RetryState {
   tally: number;
 }
 
+/**
+ * What the engine knows of the task execution behind a task entry (StackStorm's TaskExecution),
+ * recorded by the engine for `task()`; timestamps as Python prints a datetime.
+ */
+export interface TaskExecutionInfo {
+  readonly task_execution_id: string;
+  readonly workflow_execution_id: string;
+  readonly start_timestamp: string;
+  /** The end of the latest of its action executions; shown only once the task completed. */
+  end_timestamp?: string;
+}
+
 /** One run of a task on a route (a re-run or a loop appends another entry). */
 export interface TaskState {
   readonly id: string;
@@ -39,6 +51,7 @@ export interface TaskState {
   retry?: RetryState;
   /** The task ended a branch of the workflow; its context feeds the output. */
   term?: boolean;
+  execution?: TaskExecutionInfo;
 }
 
 /** A `run_action` issued but not yet acknowledged by any report about the action. */

@@ -11,6 +11,7 @@ import type { ExpressionContext } from '../types.ts';
 import { adaptToJinja, filterNames } from './adapt.ts';
 import { takeMissing } from './lookup.ts';
 import { CAPTURE_FILTER, ENVIRONMENT, hasFilter, recording, takeThrown, withSink } from './environment.ts';
+import { nonJinjaCharInExpression } from './jinja-chars.ts';
 import { compileAst, parseTemplate, reasonOf, type CompiledTemplate } from './nunjucks.ts';
 
 export const JINJA_INLINE = /\{\{[^\n]*?\}\}/g;
@@ -155,6 +156,11 @@ export function validateJinjaText(text: string): ExpressionIssue[] {
   }
   for (const expr of text.match(JINJA_INLINE) ?? []) {
     if (issues.some((issue) => issue.expression === expr)) continue;
+    const badChar = nonJinjaCharInExpression(stripJinja(expr));
+    if (badChar) {
+      issues.push({ type: 'jinja', expression: expr, message: badChar });
+      continue;
+    }
     try {
       parseTemplate(`{{ ${stripJinja(expr)} }}`);
     } catch (err) {

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
 import { pythonStringsForNunjucks } from '../escapes.ts';
+import { rejectNonJinjaChars } from './jinja-chars.ts';
 
 export interface NjNode {
   readonly typename: string;
@@ -47,6 +48,7 @@ const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js'
 const LEXER_OPTIONS = { trimBlocks: true, lstripBlocks: true };
 
 export function parseTemplate(source: string): NjNode {
+  rejectNonJinjaChars(source);
   return internals.parser.parse(pythonStringsForNunjucks(source), [], LEXER_OPTIONS);
 }
 
