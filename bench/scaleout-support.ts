@@ -26,7 +26,7 @@ export async function startProcess(args: string[], role: 'api' | 'worker' | 'all
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
       // Request logs would cost the API process more than the work measured; workers log little.
-      env: { ...process.env, SQUALL_LOG_LEVEL: role === 'worker' ? 'info' : 'warn' },
+      env: { ...process.env, SQUALL_LOG_LEVEL: role === 'worker' ? 'info' : 'warn', SQUALL_AUTH: 'false' },
     },
   );
   let out = '';

@@ -114,7 +114,11 @@ async function main(): Promise<void> {
   const child = spawn(
     process.execPath,
     [...npmStartArgs(), '--port', String(port), '--data-dir', join(dir, 'data'), '--packs-path', packs],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SQUALL_LOG_LEVEL: 'warn' } },
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, SQUALL_LOG_LEVEL: 'warn', SQUALL_AUTH: 'false' },
+    },
   );
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -181,6 +181,7 @@ export class Engine {
       control: this.control,
       runnerTypes: registry,
       apiUrl: options.apiUrl,
+      shared: broadcast !== undefined,
       onError: options.onError,
     });
     bus.subscribe((event) => {

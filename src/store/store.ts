@@ -139,6 +139,11 @@ export interface WorkflowRecord {
   finished: boolean;
   /** Serialized JSON document. */
   state: string;
+  /**
+   * The saved version this record was read at (0: not saved yet). `saveWorkflow` stores it only if
+   * the stored one is still this, then moves it on by one.
+   */
+  version: number;
 }
 
 export interface Store {
@@ -239,7 +244,12 @@ export interface Store {
 
   // --- workflows ---
   /** Inserts or replaces (by id) a workflow's persisted state. */
-  saveWorkflow(record: WorkflowRecord): Promise<void>;
+  /**
+   * Stores a workflow's state if nobody saved it since `record.version` was read (or, for version
+   * 0, if it does not exist yet); false when someone did, and nothing is written. Processes
+   * sharing the database step a workflow in turn this way, never overwriting each other.
+   */
+  saveWorkflow(record: WorkflowRecord): Promise<boolean>;
   getWorkflow(id: string): Promise<WorkflowRecord | undefined>;
   /** The workflow an action execution currently runs, if any. */
   getWorkflowByExecution(executionId: string): Promise<WorkflowRecord | undefined>;

@@ -73,7 +73,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ...extraArgs,
     ];
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), ...args], {
-      env: { ...process.env },
+      // These tests are about processes and the database, not credentials.
+      env: { ...process.env, SQUALL_AUTH: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let logs = '';

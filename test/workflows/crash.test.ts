@@ -38,6 +38,7 @@ async function serve(dataDir: string, port: number): Promise<Squall> {
     'warn',
   ];
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main.ts'), 'serve', ...args], {
+    env: { ...process.env, SQUALL_AUTH: 'false' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   processes.push(child);

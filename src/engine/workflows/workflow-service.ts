@@ -31,6 +31,11 @@ export interface WorkflowServiceDeps {
   control: ExecutionControl;
   runnerTypes: RunnerTypeRegistry;
   apiUrl: string;
+  /**
+   * Other processes share the store and may step the same workflows: documents are then read
+   * afresh for every step, never from this process's cache.
+   */
+  shared: boolean;
   onError: (error: unknown, context: string) => void;
 }
 
@@ -86,13 +91,16 @@ export class WorkflowService {
       if (!(await this.#mayStart(execution, id, reRunOf))) return;
       // A re-run continues the old state; children and pending requests start afresh.
       const doc: WorkflowDoc = { kind, state: outcome.state, applied: [], pending: {} };
+      // A re-run saves over the finished original's document, at the version it was left at.
+      const version = reRunOf === undefined ? 0 : ((await this.#deps.store.getWorkflow(id))?.version ?? 0);
       const loaded: Loaded = {
-        record: { id, executionId, kind, finished: false, state: '' },
+        record: { id, executionId, kind, finished: false, state: '', version },
         doc,
       };
       this.#track(loaded);
       const commands = this.#absorb(doc, outcome.commands);
-      await this.#save(loaded);
+      // Saved first by someone else (another process started or re-ran it): theirs to drive.
+      if (!(await this.#save(loaded))) return;
       await writeProgress(this.#deps, execution, [`Workflow execution "${id}" is created.`]);
       await this.#carryOut(loaded, commands);
     });
@@ -275,7 +283,12 @@ export class WorkflowService {
         commands.push(...this.#absorb(loaded.doc, outcome.commands));
       }
       if (resolved.length === 0) continue;
-      await this.#save(loaded);
+      if (!(await this.#save(loaded))) {
+        // Another process stepped this workflow since it was read: step these events again on
+        // what it saved. Nothing of this attempt was carried out.
+        this.#inbox.set(id, [...events, ...(this.#inbox.get(id) ?? [])]);
+        continue;
+      }
       await this.#carryOut(loaded, commands);
     }
   }
@@ -321,8 +334,7 @@ export class WorkflowService {
     await writeProgress(this.#deps, execution, progress);
     if (completed) {
       await this.#complete(execution, completed.status, completed.result);
-      loaded.record.finished = true;
-      await this.#save(loaded);
+      await this.#markFinished(loaded);
       this.#loaded.delete(loaded.record.id);
     }
   }
@@ -379,7 +391,7 @@ export class WorkflowService {
   }
 
   async #load(id: string): Promise<Loaded | undefined> {
-    const cached = this.#loaded.get(id);
+    const cached = this.#deps.shared ? undefined : this.#loaded.get(id);
     if (cached) return cached;
     const record = await this.#deps.store.getWorkflow(id);
     if (!record) return undefined;
@@ -388,8 +400,26 @@ export class WorkflowService {
     return loaded;
   }
 
-  async #save(loaded: Loaded): Promise<void> {
+  /** Saves the document at the version it was read; false (and forgotten) if someone saved since. */
+  async #save(loaded: Loaded): Promise<boolean> {
     loaded.record.state = JSON.stringify(loaded.doc);
-    await this.#deps.store.saveWorkflow({ ...loaded.record });
+    if (await this.#deps.store.saveWorkflow({ ...loaded.record })) {
+      loaded.record.version += 1;
+      return true;
+    }
+    this.#loaded.delete(loaded.record.id);
+    return false;
+  }
+
+  /** Records that the workflow is over, on whatever version is stored by now. */
+  async #markFinished(loaded: Loaded): Promise<void> {
+    let attempt = loaded;
+    for (;;) {
+      attempt.record.finished = true;
+      if (await this.#save(attempt)) return;
+      const stored = await this.#deps.store.getWorkflow(loaded.record.id);
+      if (!stored || stored.finished) return;
+      attempt = { record: stored, doc: JSON.parse(stored.state) as WorkflowDoc };
+    }
   }
 }

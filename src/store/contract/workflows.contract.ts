@@ -11,6 +11,7 @@ function record(overrides: Partial<WorkflowRecord> = {}): WorkflowRecord {
     kind: 'orquesta',
     finished: false,
     state: JSON.stringify({ status: 'running', tasks: { ünïcode: [1, 2] } }),
+    version: 0,
     ...overrides,
   };
 }
@@ -19,14 +20,34 @@ export function workflowsContract(open: OpenStore): void {
   describe('workflows', () => {
     const ctx = useStore(open);
 
-    it('saves, reads back and replaces a workflow by id', async () => {
+    it('saves, reads back and replaces a workflow by id, one version after the other', async () => {
       const { store } = ctx();
       expect(await store.getWorkflow('wf-1')).toBeUndefined();
-      await store.saveWorkflow(record());
-      expect(await store.getWorkflow('wf-1')).toEqual(record());
-      const replaced = record({ executionId: 'ex-2', finished: true, state: '{"status":"succeeded"}' });
-      await store.saveWorkflow(replaced);
-      expect(await store.getWorkflow('wf-1')).toEqual(replaced);
+      expect(await store.saveWorkflow(record())).toBe(true);
+      expect(await store.getWorkflow('wf-1')).toEqual(record({ version: 1 }));
+      const replaced = record({
+        executionId: 'ex-2',
+        finished: true,
+        state: '{"status":"succeeded"}',
+        version: 1,
+      });
+      expect(await store.saveWorkflow(replaced)).toBe(true);
+      expect(await store.getWorkflow('wf-1')).toEqual({ ...replaced, version: 2 });
+    });
+
+    it('refuses a save based on a version someone else has saved over, changing nothing', async () => {
+      const { store, connectAgain } = ctx();
+      const other = await connectAgain();
+      expect(await store.saveWorkflow(record())).toBe(true);
+      // Two processes read version 1 and step the workflow; the second to save loses.
+      const first = (await store.getWorkflow('wf-1'))!;
+      const second = (await other.getWorkflow('wf-1'))!;
+      expect(await store.saveWorkflow({ ...first, state: '{"by":"first"}' })).toBe(true);
+      expect(await other.saveWorkflow({ ...second, state: '{"by":"second"}' })).toBe(false);
+      expect(await other.getWorkflow('wf-1')).toMatchObject({ state: '{"by":"first"}', version: 2 });
+      // Creating one that exists is refused the same way.
+      expect(await other.saveWorkflow(record({ state: '{"by":"newcomer"}' }))).toBe(false);
+      expect((await store.getWorkflow('wf-1'))?.state).toBe('{"by":"first"}');
     });
 
     it('finds the workflow an execution runs, following a re-point', async () => {
@@ -35,7 +56,7 @@ export function workflowsContract(open: OpenStore): void {
       await store.saveWorkflow(record({ id: 'chain-1', executionId: 'ex-9', kind: 'action-chain' }));
       expect((await store.getWorkflowByExecution('ex-1'))?.id).toBe('wf-1');
       expect((await store.getWorkflowByExecution('ex-9'))?.kind).toBe('action-chain');
-      await store.saveWorkflow(record({ executionId: 'ex-3' }));
+      await store.saveWorkflow(record({ executionId: 'ex-3', version: 1 }));
       expect(await store.getWorkflowByExecution('ex-1')).toBeUndefined();
       expect((await store.getWorkflowByExecution('ex-3'))?.id).toBe('wf-1');
     });
@@ -46,7 +67,7 @@ export function workflowsContract(open: OpenStore): void {
       await store.saveWorkflow(record({ id: 'b', finished: true }));
       await store.saveWorkflow(record({ id: 'c' }));
       // Saving again keeps the original place in line.
-      await store.saveWorkflow(record({ id: 'a', state: '{}' }));
+      await store.saveWorkflow(record({ id: 'a', state: '{}', version: 1 }));
       expect((await store.listUnfinishedWorkflows()).map((w) => w.id)).toEqual(['a', 'c']);
       const again = await connectAgain();
       expect((await again.listUnfinishedWorkflows()).map((w) => w.id)).toEqual(['a', 'c']);

@@ -188,7 +188,7 @@ export class PostgresStore implements Store {
     return this.#run(() => this.#output.list(executionId, outputType, page));
   }
 
-  saveWorkflow(record: WorkflowRecord): Promise<void> {
+  saveWorkflow(record: WorkflowRecord): Promise<boolean> {
     return this.#run(() => this.#workflows.save(record));
   }
   getWorkflow(id: string): Promise<WorkflowRecord | undefined> {

@@ -191,7 +191,7 @@ export class SqliteStore implements Store {
     return this.#output.list(executionId, outputType, page);
   }
 
-  saveWorkflow(record: WorkflowRecord): Promise<void> {
+  saveWorkflow(record: WorkflowRecord): Promise<boolean> {
     return this.#group.run(() => this.#workflows.save(record));
   }
   async getWorkflow(id: string): Promise<WorkflowRecord | undefined> {

@@ -2,11 +2,15 @@
 import type Database from 'better-sqlite3';
 import type { WorkflowKind, WorkflowRecord } from '../store.ts';
 
-const SAVE_SQL = `INSERT INTO workflows (id, execution_id, kind, finished, state, saved_seq)
-VALUES (:id, :executionId, :kind, :finished, :state, (SELECT coalesce(max(saved_seq), 0) + 1 FROM workflows))
+// A new workflow (version 0) is inserted at version 1; a known one is replaced only at the version
+// it was read at (the WHERE of the upsert), else nothing changes.
+const SAVE_SQL = `INSERT INTO workflows (id, execution_id, kind, finished, state, saved_seq, version)
+VALUES (:id, :executionId, :kind, :finished, :state,
+  (SELECT coalesce(max(saved_seq), 0) + 1 FROM workflows), 1)
 ON CONFLICT (id) DO UPDATE SET execution_id = excluded.execution_id, finished = excluded.finished,
-  state = excluded.state`;
-const COLUMNS = 'id, execution_id AS executionId, kind, finished, state';
+  state = excluded.state, version = workflows.version + 1
+WHERE workflows.version = :version AND :version > 0`;
+const COLUMNS = 'id, execution_id AS executionId, kind, finished, state, version';
 
 interface Row {
   id: string;
@@ -14,10 +18,11 @@ interface Row {
   kind: WorkflowKind;
   finished: number;
   state: string;
+  version: number;
 }
 
 export interface WorkflowTable {
-  save(record: WorkflowRecord): void;
+  save(record: WorkflowRecord): boolean;
   get(id: string): WorkflowRecord | undefined;
   byExecution(executionId: string): WorkflowRecord | undefined;
   unfinished(): WorkflowRecord[];
@@ -28,9 +33,14 @@ function toRecord(row: Row): WorkflowRecord {
 }
 
 export function prepareWorkflows(db: Database.Database): WorkflowTable {
-  const save = db.prepare<{ id: string; executionId: string; kind: string; finished: number; state: string }>(
-    SAVE_SQL,
-  );
+  const save = db.prepare<{
+    id: string;
+    executionId: string;
+    kind: string;
+    finished: number;
+    state: string;
+    version: number;
+  }>(SAVE_SQL);
   const get = db.prepare<[string], Row>(`SELECT ${COLUMNS} FROM workflows WHERE id = ?`);
   const byExecution = db.prepare<[string], Row>(
     `SELECT ${COLUMNS} FROM workflows WHERE execution_id = ? ORDER BY saved_seq DESC LIMIT 1`,
@@ -39,15 +49,15 @@ export function prepareWorkflows(db: Database.Database): WorkflowTable {
     `SELECT ${COLUMNS} FROM workflows WHERE finished = 0 ORDER BY saved_seq`,
   );
   return {
-    save: (r) => {
+    save: (r) =>
       save.run({
         id: r.id,
         executionId: r.executionId,
         kind: r.kind,
         finished: r.finished ? 1 : 0,
         state: r.state,
-      });
-    },
+        version: r.version,
+      }).changes === 1,
     get: (id) => {
       const row = get.get(id);
       return row ? toRecord(row) : undefined;
