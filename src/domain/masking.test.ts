@@ -9,6 +9,7 @@ import {
   textRedactor,
   redactText,
   secretParameterValues,
+  secretSafeCut,
 } from './masking.ts';
 import type { JsonObject, ParameterSpecs } from './types.ts';
 
@@ -272,5 +273,16 @@ describe('textRedactor', () => {
     expect(out).toBe('token ******** and ******** end');
     const none = textRedactor([]);
     expect(none.push('as is') + none.end()).toBe('as is');
+  });
+});
+
+describe('secretSafeCut', () => {
+  it('cuts before an ending that could be the beginning of a secret, else at the end', () => {
+    expect(secretSafeCut('begin split-sec', ['split-secret'])).toBe(6);
+    expect(secretSafeCut('begin s', ['split-secret'])).toBe(6);
+    expect(secretSafeCut('begin split-secret', ['split-secret'])).toBe(18); // whole: nothing held
+    expect(secretSafeCut('begin\n', ['split-secret'])).toBe(6);
+    expect(secretSafeCut('xx ab', ['abc', 'bcd'])).toBe(3);
+    expect(secretSafeCut('anything', [])).toBe(8);
   });
 });

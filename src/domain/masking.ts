@@ -373,3 +373,23 @@ export function textRedactor(secrets: readonly string[]): { push(text: string): 
     },
   };
 }
+
+/**
+ * Where text that may continue can be cut without splitting a secret: the start of the earliest
+ * ending of `text` that is the beginning of a secret (and could be completed by what follows),
+ * else the end. Stored output is cut there, so every stored chunk can be redacted on its own —
+ * by the live stream, a replay, or `/output` — and no secret is ever half shown.
+ */
+export function secretSafeCut(text: string, secrets: readonly string[]): number {
+  let cut = text.length;
+  for (const secret of secrets) {
+    const from = Math.max(0, text.length - secret.length + 1);
+    for (let start = from; start < cut; start++) {
+      if (secret.startsWith(text.slice(start))) {
+        cut = start;
+        break;
+      }
+    }
+  }
+  return cut;
+}

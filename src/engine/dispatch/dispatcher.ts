@@ -12,6 +12,7 @@
 import { hostname } from 'node:os';
 import type { ExecutionStatus } from '../../domain/status.ts';
 import { isCompleted } from '../../domain/status.ts';
+import { mergeParameterSpecs, secretParameterValues } from '../../domain/masking.ts';
 import { nowMicros } from '../../domain/time.ts';
 import type { Action, ExecutionRecord, JsonObject, RunnerType } from '../../domain/types.ts';
 import type { Runner, RunnerResult } from '../../runners/runner.ts';
@@ -375,6 +376,10 @@ export class Dispatcher {
         executionId: record.id,
         actionRef: record.actionRef,
         runnerRef: record.runnerName,
+        secrets: secretParameterValues(
+          record.parameters,
+          mergeParameterSpecs(action.parameters, runnerType.runner_parameters),
+        ),
       });
       return await runner.run(runnerParameters, actionParameters, {
         executionId: record.id,

@@ -5,6 +5,7 @@
  * (so `/output` of a running execution lags by at most `flushIntervalMs`) or as soon as the pending
  * bytes pass a bound, which keeps memory flat whatever an action prints.
  */
+import { secretSafeCut } from '../../domain/masking.ts';
 import { nowMicros } from '../../domain/time.ts';
 import type { OutputSink, OutputStream } from '../../runners/runner.ts';
 import type { NewOutputChunk, Store } from '../../store/store.ts';
@@ -21,6 +22,9 @@ export interface OutputWriterOptions {
 interface StreamState {
   stored: number;
   dropped: number;
+  /** The end of what was written that could be the beginning of a secret: kept for the next write. */
+  held: string;
+  info: ExecutionOutputInfo;
 }
 
 /** Bytes of output not stored because a stream reached the cap, by stream (absent when none). */
@@ -30,6 +34,8 @@ export interface ExecutionOutputInfo {
   executionId: string;
   actionRef: string;
   runnerRef: string;
+  /** Values of the execution's secret parameters: no stored chunk ends inside one of them. */
+  secrets: readonly string[];
 }
 
 /** Consecutive writes merge into one stored chunk up to this size, so a chunk is cheap to replay. */
@@ -59,11 +65,11 @@ export class OutputWriter {
     const state = (stream: OutputStream): StreamState => {
       const key = `${info.executionId}:${stream}`;
       let s = this.#streams.get(key);
-      if (!s) this.#streams.set(key, (s = { stored: 0, dropped: 0 }));
+      if (!s) this.#streams.set(key, (s = { stored: 0, dropped: 0, held: '', info }));
       return s;
     };
     return {
-      write: (stream, data) => this.#write(info, state(stream), stream, data),
+      write: (stream, data) => this.#writeSafely(info, state(stream), stream, data),
       accepting: (stream) => state(stream).stored < this.#options.maxStoredBytesPerStream,
       skipped: (stream, bytes) => {
         state(stream).dropped += bytes;
@@ -76,6 +82,15 @@ export class OutputWriter {
    * kept out of the store.
    */
   async finish(executionId: string): Promise<OutputTruncation> {
+    // What was held back in case a secret continued goes out now: nothing more will follow.
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const s = this.#streams.get(`${executionId}:${stream}`);
+      if (s && s.held !== '') {
+        const rest = s.held;
+        s.held = '';
+        this.#write(s.info, s, stream, rest);
+      }
+    }
     await this.flush();
     const truncation: OutputTruncation = {};
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -85,6 +100,19 @@ export class OutputWriter {
       this.#streams.delete(key);
     }
     return truncation;
+  }
+
+  /**
+   * Stores `data` but for an ending that could be the beginning of a secret parameter's value,
+   * held until the next write (or `finish`) shows whether it is: a secret the action prints never
+   * straddles two stored chunks, so redacting chunk by chunk always finds it.
+   */
+  #writeSafely(info: ExecutionOutputInfo, state: StreamState, stream: OutputStream, data: string): void {
+    if (info.secrets.length === 0) return this.#write(info, state, stream, data);
+    const text = state.held + data;
+    const cut = secretSafeCut(text, info.secrets);
+    state.held = text.slice(cut);
+    this.#write(info, state, stream, text.slice(0, cut));
   }
 
   #write(info: ExecutionOutputInfo, state: StreamState, stream: OutputStream, data: string): void {
