@@ -1,9 +1,13 @@
 // Copies what `tsc` does not emit (plain-SQL migrations) next to the compiled modules in dist/.
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+// The target folder is replaced, not merged: a migration renamed or removed in src/ must not live
+// on in dist/, where the migrator would find it.
+import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 for (const backend of readdirSync('src/store', { withFileTypes: true })) {
   const from = join('src/store', backend.name, 'migrations');
-  if (backend.isDirectory() && existsSync(from))
-    cpSync(from, join('dist/store', backend.name, 'migrations'), { recursive: true });
+  if (!backend.isDirectory() || !existsSync(from)) continue;
+  const to = join('dist/store', backend.name, 'migrations');
+  rmSync(to, { recursive: true, force: true });
+  cpSync(from, to, { recursive: true });
 }
