@@ -182,6 +182,7 @@ export class Engine {
       runnerTypes: registry,
       apiUrl: options.apiUrl,
       shared: broadcast !== undefined,
+      datastore: this.datastore,
       onError: options.onError,
     });
     bus.subscribe((event) => {

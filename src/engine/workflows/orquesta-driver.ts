@@ -3,6 +3,7 @@
  * engine's, each task (or item) a child execution with StackStorm's `orquesta` context, and one
  * task execution id per run of a task (shared by its items, as StackStorm's TaskExecution).
  */
+import type { WorkflowFunctions } from './st2kv.ts';
 import { newId } from '../../domain/ids.ts';
 import { isCompleted, type ExecutionStatus } from '../../domain/status.ts';
 import { formatTimestamp, nowMicros } from '../../domain/time.ts';
@@ -136,10 +137,10 @@ function noteEnd(state: OrquestaState, event: WorkflowEvent): void {
 }
 
 export const orquestaDriver: WorkflowDriver = {
-  step(raw: unknown, event: WorkflowEvent): StepOutcome {
+  step(raw: unknown, event: WorkflowEvent, functions?: WorkflowFunctions): StepOutcome {
     const state = raw as OrquestaState;
     noteEnd(state, event);
-    const next = step(state.conductor, toConductorEvent(event));
+    const next = step(state.conductor, toConductorEvent(event), functions ? { functions } : {});
     const updated: OrquestaState = {
       ...state,
       conductor: next.state,
@@ -164,8 +165,9 @@ export function startOrquesta(
   spec: WorkflowSpec,
   input: JsonObject,
   context: JsonObject,
+  functions: WorkflowFunctions = {},
 ): StepOutcome {
-  const started = startWorkflow(spec, { input, context });
+  const started = startWorkflow(spec, { input, context }, { functions });
   const state: OrquestaState = { workflowExecutionId, conductor: started.state, taskExecutions: {} };
   return { state, commands: translate(state, started.commands) };
 }

@@ -4,6 +4,8 @@
  * new ActionChain run. Failures to start are `WorkflowStartError`s the service turns into a failed
  * execution with StackStorm's result.
  */
+import type { Datastore } from '../datastore/datastore.ts';
+import { executionUser, workflowFunctions } from './st2kv.ts';
 import { newId } from '../../domain/ids.ts';
 import type { Action, ExecutionRecord, Json, JsonObject, RunnerType } from '../../domain/types.ts';
 import type { Store, WorkflowKind } from '../../store/store.ts';
@@ -20,6 +22,8 @@ export interface StartDeps {
   store: Store;
   runnerTypes: RunnerTypeRegistry;
   apiUrl: string;
+  /** What `st2kv()` reads; without it a workflow naming `st2kv` sees an empty datastore. */
+  datastore?: Datastore;
 }
 
 export interface Started {
@@ -112,7 +116,14 @@ export async function startWorkflowFor(deps: StartDeps, execution: ExecutionReco
     );
   }
   const input = (await finalParameters(deps.store, execution)).actionParameters;
-  const outcome = startOrquesta(id, loadWorkflowSpec(definition), input, st2Context(deps, execution, id));
+  const functions = await workflowFunctions(deps.datastore, definition, executionUser(execution));
+  const outcome = startOrquesta(
+    id,
+    loadWorkflowSpec(definition),
+    input,
+    st2Context(deps, execution, id),
+    functions,
+  );
   return { id, kind: 'orquesta', outcome };
 }
 

@@ -3,6 +3,7 @@
  * evaluator's state plus the engine's bookkeeping), the events fed to an evaluator and the
  * commands it answers with, in one shape for Orquesta and ActionChain.
  */
+import type { WorkflowFunctions } from './st2kv.ts';
 import type { ExecutionStatus } from '../../domain/status.ts';
 import type { ExecutionRecord, JsonObject } from '../../domain/types.ts';
 import type { WorkflowKind } from '../../store/store.ts';
@@ -59,7 +60,8 @@ export interface StepOutcome {
 
 /** One evaluator behind the common loop. */
 export interface WorkflowDriver {
-  step(state: unknown, event: WorkflowEvent): StepOutcome;
+  /** `functions`: what the engine adds to the workflow's expressions (`st2kv`). */
+  step(state: unknown, event: WorkflowEvent, functions?: WorkflowFunctions): StepOutcome;
   /** The ref a child execution was created for, from its context. */
   refOf(child: ExecutionRecord): string | undefined;
 }

@@ -5,6 +5,8 @@
  * crash therefore loses no decision: what was saved is re-done from the document on restart
  * (`workflow-recovery.ts`), and a child's final status is fed exactly once (`doc.applied`).
  */
+import type { Datastore } from '../datastore/datastore.ts';
+import { executionUser, workflowFunctions, type WorkflowFunctions } from './st2kv.ts';
 import { isCompleted, WORKFLOW_RUNNERS } from '../../domain/status.ts';
 import type { ExecutionStatus } from '../../domain/status.ts';
 import { nowMicros } from '../../domain/time.ts';
@@ -36,6 +38,8 @@ export interface WorkflowServiceDeps {
    * afresh for every step, never from this process's cache.
    */
   shared: boolean;
+  /** What `st2kv()` in workflows reads. */
+  datastore?: Datastore;
   onError: (error: unknown, context: string) => void;
 }
 
@@ -276,9 +280,10 @@ export class WorkflowService {
       if (!loaded || loaded.record.finished) continue;
       const driver = driverFor(loaded.doc.kind);
       const resolved = await toEvents(this.#deps.store, loaded, events);
+      const functions = await this.#functionsFor(loaded);
       const commands: WorkflowCommand[] = [];
       for (const event of resolved) {
-        const outcome = driver.step(loaded.doc.state, event);
+        const outcome = driver.step(loaded.doc.state, event, functions);
         loaded.doc.state = outcome.state;
         commands.push(...this.#absorb(loaded.doc, outcome.commands));
       }
@@ -398,6 +403,14 @@ export class WorkflowService {
     const loaded: Loaded = { record, doc: JSON.parse(record.state) as WorkflowDoc };
     if (!record.finished) this.#track(loaded);
     return loaded;
+  }
+
+  /** `st2kv` reads the datastore as the workflow's user, who is on its execution. */
+  async #functionsFor(loaded: Loaded): Promise<WorkflowFunctions> {
+    if (!this.#deps.datastore || !loaded.record.state.includes('st2kv')) return {};
+    const execution = await this.#deps.store.getExecution(loaded.record.executionId);
+    const user = execution ? executionUser(execution) : '';
+    return workflowFunctions(this.#deps.datastore, loaded.record.state, user);
   }
 
   /** Saves the document at the version it was read; false (and forgotten) if someone saved since. */
