@@ -11,8 +11,11 @@ export interface Context {
   api: ApiClient;
   out: Output;
   settings: Settings;
-  /** Reads one line of standard input (a password for `squall login`), prompting on a terminal. */
-  readLine(prompt: string): Promise<string>;
+  /**
+   * Reads one line of standard input, prompting on a terminal; `secret` (a password for `squall
+   * login`) keeps a terminal from echoing what is typed.
+   */
+  readLine(prompt: string, options?: { secret?: boolean }): Promise<string>;
 }
 
 export interface Parsed {

@@ -25,6 +25,7 @@ export function overview(commands: readonly Command[]): string {
     'Usage: squall COMMAND [options]\n\nServer:\n' +
     line('serve', 'run the Squall server (squall serve --help for its options)') +
     line('gc', 'delete executions and output past their retention, once') +
+    line('user add NAME', 'add a user or set their password (read from stdin); --role ROLE') +
     '\nClient (talks to a server over HTTP):\n' +
     commands.map((c) => line(c.name, c.summary)).join('') +
     line('completion bash|zsh', 'print a shell completion script') +

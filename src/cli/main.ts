@@ -11,7 +11,7 @@ import { ApiError, EXIT, UsageError } from './errors.ts';
 import { Output, type Format, type TextSink } from './format/output.ts';
 import { commandHelp, groupHelp, overview } from './help.ts';
 import { ApiClient, type FetchLike } from './http.ts';
-import { resolveSettings, type Env } from './settings.ts';
+import { resolveSettings, type Env, type Settings } from './settings.ts';
 
 export interface CliIo {
   env: Env;
@@ -19,6 +19,8 @@ export interface CliIo {
   stderr: TextSink & { isTTY?: boolean };
   stdin: AsyncIterable<Buffer | string>;
   stdinIsTTY?: boolean;
+  /** Switches a terminal on stdin to raw mode (no echo, no line editing) and back. */
+  setRawMode?: (raw: boolean) => void;
   now?: () => number;
   fetch?: FetchLike;
 }
@@ -108,6 +110,7 @@ export async function runCli(argvIn: readonly string[], io: CliIo): Promise<numb
   }
   const { command } = found;
   const rest = [...leading, ...found.rest];
+  let settings: Settings | undefined;
   try {
     let parsed;
     try {
@@ -126,7 +129,7 @@ export async function runCli(argvIn: readonly string[], io: CliIo): Promise<numb
     const str = (name: string): string | undefined =>
       typeof values[name] === 'string' ? (values[name] as string) : undefined;
     const now = io.now ?? Date.now;
-    const settings = resolveSettings(
+    settings = resolveSettings(
       { url: str('url'), apiKey: str('api-key'), token: str('token'), config: str('config') },
       io.env,
       now(),
@@ -154,21 +157,57 @@ export async function runCli(argvIn: readonly string[], io: CliIo): Promise<numb
       api: new ApiClient(settings.url, { apiKey: settings.apiKey, token: settings.token }, io.fetch),
       out,
       settings,
-      readLine: async (prompt) => {
+      readLine: async (prompt, options = {}) => {
+        const hidden = options.secret === true && io.stdinIsTTY === true && io.setRawMode !== undefined;
+        // Raw before the prompt: whatever is typed once the prompt shows is not echoed.
+        if (hidden) io.setRawMode?.(true);
         if (io.stdinIsTTY) io.stderr.write(prompt);
         let text = '';
-        for await (const chunk of io.stdin) {
-          text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-          if (text.includes('\n')) break;
+        try {
+          for await (const chunk of io.stdin) {
+            text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+            if (LINE_ENDS.some((c) => text.includes(c))) break;
+          }
+        } finally {
+          if (hidden) {
+            io.setRawMode?.(false);
+            io.stderr.write('\n');
+          }
         }
-        return text.split(/\r?\n/)[0] ?? '';
+        return hidden ? typedLine(text) : (text.split(/\r?\n/)[0] ?? '');
       },
     };
     return await command.run(ctx, { values, positionals: parsed.positionals });
   } catch (error) {
     if (error instanceof UsageError)
       return fail(`${error.message}\nRun "squall ${command.name} --help" for its options.`, EXIT.usage);
-    if (error instanceof ApiError) return fail(error.message, EXIT.error);
+    if (error instanceof ApiError) {
+      const hint = error.status === 401 && command.name !== 'login' ? unauthorizedHint(settings) : '';
+      return fail(`${error.message}${hint}`, EXIT.error);
+    }
     throw error;
   }
+}
+
+/** After StackStorm's 401 faultstring, on the same line: what was sent, and how to authenticate. */
+function unauthorizedHint(settings: Settings | undefined): string {
+  const how = 'run "squall login USER" or set SQUALL_API_KEY';
+  if (settings?.credentialFrom) return ` (with ${settings.credentialFrom}; ${how})`;
+  if (settings?.savedTokenUnused) return ` (${settings.savedTokenUnused}; ${how})`;
+  return ` (${how})`;
+}
+
+/** Enter, and on a raw terminal Ctrl-C and Ctrl-D: the end of what `readLine` reads. */
+const LINE_ENDS = ['\r', '\n', '\x03', '\x04'] as const;
+
+/** What was typed on a raw terminal up to Enter: backspaces applied; Ctrl-C or Ctrl-D cancels. */
+function typedLine(raw: string): string {
+  let line = '';
+  for (const ch of raw) {
+    if (ch === '\r' || ch === '\n') return line;
+    if (ch === '\x03' || ch === '\x04') throw new UsageError('canceled');
+    if (ch === '\x7f' || ch === '\b') line = line.slice(0, -1);
+    else line += ch;
+  }
+  return line;
 }

@@ -44,14 +44,32 @@ describe('resolveSettings', () => {
       token: 'saved',
       expiry: '2026-11-30T00:00:00Z',
     });
-    expect(resolveSettings({}, env, NOW).token).toBe('saved');
-    expect(resolveSettings({ url: 'http://other:1' }, env, NOW).token).toBeUndefined();
-    expect(resolveSettings({}, env, Date.parse('2026-12-01T00:00:00Z')).token).toBeUndefined();
+    expect(resolveSettings({}, env, NOW)).toMatchObject({
+      token: 'saved',
+      credentialFrom: 'the token "squall login" saved',
+      savedTokenUnused: undefined,
+    });
+    expect(resolveSettings({ url: 'http://other:1' }, env, NOW)).toMatchObject({
+      token: undefined,
+      credentialFrom: undefined,
+      savedTokenUnused: 'the token "squall login" saved is for http://127.0.0.1:9101',
+    });
+    expect(resolveSettings({}, env, Date.parse('2026-12-01T00:00:00Z'))).toMatchObject({
+      token: undefined,
+      savedTokenUnused: 'the token "squall login" saved expired on 2026-11-30T00:00:00Z',
+    });
     expect(resolveSettings({}, { ...env, ST2_API_KEY: 'k' }, NOW)).toMatchObject({
       apiKey: 'k',
       token: undefined,
+      credentialFrom: 'the API key from ST2_API_KEY',
     });
-    expect(resolveSettings({}, { ...env, ST2_AUTH_TOKEN: 't' }, NOW).token).toBe('t');
+    expect(resolveSettings({ apiKey: 'f' }, { ...env, SQUALL_API_KEY: 'k' }, NOW).credentialFrom).toBe(
+      'the API key from --api-key',
+    );
+    expect(resolveSettings({}, { ...env, ST2_AUTH_TOKEN: 't' }, NOW)).toMatchObject({
+      token: 't',
+      credentialFrom: 'the token from ST2_AUTH_TOKEN',
+    });
   });
 
   it('refuses a config file that is not a mapping, and a missing --config', () => {

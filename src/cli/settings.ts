@@ -16,6 +16,10 @@ export interface Settings {
   url: string;
   apiKey: string | undefined;
   token: string | undefined;
+  /** The credential sent and where it came from: "the API key from ST2_API_KEY", … */
+  credentialFrom: string | undefined;
+  /** Why the token `squall login` saved was not used, when it was not (expired, another server). */
+  savedTokenUnused: string | undefined;
   /** Folder of config.yaml and the saved token. */
   configDir: string;
 }
@@ -127,14 +131,42 @@ export function resolveSettings(flags: SettingFlags, env: Env, nowMs: number): S
             ? [file.url, 'url in the config file']
             : [DEFAULT_URL, 'the default URL'];
   const url = originOf(rawUrl, from);
-  const apiKey = flags.apiKey ?? env['SQUALL_API_KEY'] ?? env['ST2_API_KEY'] ?? file.api_key;
-  let token = flags.token ?? env['SQUALL_AUTH_TOKEN'] ?? env['ST2_AUTH_TOKEN'] ?? file.token;
+  const apiKey = first([
+    [flags.apiKey, 'the API key from --api-key'],
+    [env['SQUALL_API_KEY'], 'the API key from SQUALL_API_KEY'],
+    [env['ST2_API_KEY'], 'the API key from ST2_API_KEY'],
+    [file.api_key, 'the API key from the config file'],
+  ]);
+  let token = first([
+    [flags.token, 'the token from --token'],
+    [env['SQUALL_AUTH_TOKEN'], 'the token from SQUALL_AUTH_TOKEN'],
+    [env['ST2_AUTH_TOKEN'], 'the token from ST2_AUTH_TOKEN'],
+    [file.token, 'the token from the config file'],
+  ]);
+  let savedTokenUnused: string | undefined;
   if (!apiKey && !token) {
     const saved = readSavedToken(dir);
-    const fresh = saved?.expiry === undefined || Date.parse(saved.expiry) > nowMs;
-    if (saved && saved.url === url && fresh) token = saved.token;
+    if (saved && saved.url !== url) savedTokenUnused = `the token "squall login" saved is for ${saved.url}`;
+    else if (saved?.expiry !== undefined && !(Date.parse(saved.expiry) > nowMs))
+      savedTokenUnused = `the token "squall login" saved expired on ${saved.expiry}`;
+    else if (saved) token = { value: saved.token, from: 'the token "squall login" saved' };
   }
-  return { url, apiKey: apiKey || undefined, token: token || undefined, configDir: dir };
+  return {
+    url,
+    apiKey: apiKey?.value,
+    token: token?.value,
+    credentialFrom: (apiKey ?? token)?.from,
+    savedTokenUnused,
+    configDir: dir,
+  };
+}
+
+/** The first non-empty value, and what it is. */
+function first(
+  candidates: readonly (readonly [string | undefined, string])[],
+): { value: string; from: string } | undefined {
+  for (const [value, from] of candidates) if (value) return { value, from };
+  return undefined;
 }
 
 /** `ST2_BASE_URL=http://host` means the API on port 9101 of that host. */

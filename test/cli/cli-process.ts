@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/processes.ts';
+import type { TestSquall } from '../helpers/squall.ts';
 
 export const BIN = join(ROOT, 'bin', 'squall.js');
 
@@ -73,4 +74,33 @@ export function waitForOutput(child: ChildProcess, text: string, timeoutMs = 20_
       }
     });
   });
+}
+
+/**
+ * `squall user add NAME --role …` into a running test Squall's data directory, then waits until
+ * the server has read the role assignment (role files are re-read within a second of changing).
+ */
+export async function addUser(
+  squall: TestSquall,
+  user: string,
+  password: string,
+  roles: readonly string[],
+): Promise<void> {
+  const args = ['user', 'add', user, '--data-dir', squall.dataDir, ...roles.flatMap((r) => ['--role', r])];
+  const added = await runCliProcess(args, cliEnv(), `${password}\n`);
+  if (added.code !== 0) throw new Error(`squall user add ${user} failed: ${added.stderr}`);
+  const basic = Buffer.from(`${user}:${password}`).toString('base64');
+  const login = await fetch(`${squall.url}/auth/v1/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}` },
+  });
+  const { token } = (await login.json()) as { token: string };
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const res = await fetch(`${squall.url}/api/v1/user`, { headers: { 'x-auth-token': token } });
+    const seen = ((await res.json()) as { rbac: { roles: string[] } }).rbac.roles;
+    if (roles.every((r) => seen.includes(r))) return;
+    if (Date.now() > deadline) throw new Error(`the server never saw ${user}'s roles ${roles.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

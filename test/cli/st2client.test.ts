@@ -1,68 +1,38 @@
 /**
  * StackStorm's own `st2` CLI, unchanged, against a real Squall on one port (three URLs set as in
- * st2-cli-requests.md §1). st2client is not ours and never committed: this runs when ST2CLIENT_DIR
- * points at an extracted copy of StackStorm/st2's `st2client` folder and Debian's python3 has its
- * dependencies (§6); the two stand-ins missing from Debian are written by
- * scripts/st2client-standins.py into a temp folder. Otherwise the suite is skipped, saying why.
- *
- *   fetch StackStorm/st2; git --git-dir=<repo> archive HEAD st2client | tar -x -C vendor/st2
- *   apt-get install python3-requests python3-prettytable python3-yaml python3-dateutil \
- *     python3-jsonpath-rw python3-argcomplete python3-prompt-toolkit python3-six \
- *     python3-jsonschema python3-editor python3-tz python3-pygments
- *   ST2CLIENT_DIR=$PWD/vendor/st2/st2client npx vitest run test/cli/st2client.test.ts
+ * st2-cli-requests.md §1), with authentication on as Squall runs by default: every command here
+ * authenticates with the first-start admin's key in ST2_API_KEY. Logging in, API keys and the
+ * datastore are in st2client-auth.test.ts. How to set up st2client: test/cli/st2client.ts.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/processes.ts';
 import { startTestSquall, type TestSquall } from '../helpers/squall.ts';
 import { finished, waitForOutput, type CliResult } from './cli-process.ts';
+import { runSt2, st2clientUnavailable, st2Env, st2Process as spawnSt2 } from './st2client.ts';
 
-const PYTHON = '/usr/bin/python3';
-const CLIENT_DIR = process.env['ST2CLIENT_DIR'];
-
-function unavailable(): string | undefined {
-  if (!CLIENT_DIR) return 'ST2CLIENT_DIR is not set (see the header of test/cli/st2client.test.ts)';
-  if (!existsSync(join(CLIENT_DIR, 'st2client', 'shell.py')))
-    return `ST2CLIENT_DIR=${CLIENT_DIR} holds no st2client/shell.py`;
-  if (!existsSync(PYTHON)) return `${PYTHON} is not installed`;
-  try {
-    execFileSync(
-      PYTHON,
-      [
-        '-c',
-        'import requests, prettytable, yaml, dateutil, jsonpath_rw, argcomplete, prompt_toolkit, six, jsonschema, pytz',
-      ],
-      {
-        stdio: 'pipe',
-      },
-    );
-  } catch {
-    return `${PYTHON} lacks st2client's Debian packages (st2-cli-requests.md §6)`;
-  }
-  return undefined;
-}
-const reason = unavailable();
+const reason = st2clientUnavailable();
 
 let squall: TestSquall;
 let env: Record<string, string>;
 
-function st2Process(args: readonly string[], extra: Record<string, string> = {}) {
-  return spawn(PYTHON, ['-m', 'st2client.shell', ...args], {
-    env: { ...env, ...extra },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-const st2 = (args: readonly string[], extra: Record<string, string> = {}): Promise<CliResult> =>
-  finished(st2Process(args, extra));
+const st2Process = (args: readonly string[]) => spawnSt2(args, env);
+const st2 = (args: readonly string[]): Promise<CliResult> => runSt2(args, env);
 
 const ID = /[0-9a-f]{24}/;
+
+async function getExecution(id: string): Promise<unknown> {
+  const res = await squall.api(`/api/v1/executions/${id}`, {
+    headers: { 'st2-api-key': squall.adminApiKey ?? '' },
+  });
+  return res.json();
+}
 
 async function execute(cmd: string): Promise<string> {
   const res = await squall.api('/api/v1/executions', {
     method: 'POST',
+    headers: { 'st2-api-key': squall.adminApiKey ?? '' },
     json: { action: 'core.local', parameters: { cmd } },
   });
   return ((await res.json()) as { id: string }).id;
@@ -81,23 +51,8 @@ describe.skipIf(reason !== undefined)(
   () => {
     let ran = '';
     beforeAll(async () => {
-      squall = await startTestSquall();
-      const standins = mkdtempSync(join(tmpdir(), 'st2client-standins-'));
-      execFileSync(PYTHON, [join(ROOT, 'scripts', 'st2client-standins.py'), standins]);
-      const base: Record<string, string> = {};
-      for (const [k, v] of Object.entries(process.env))
-        if (v !== undefined && !k.startsWith('ST2_')) base[k] = v;
-      env = {
-        ...base,
-        // A fresh HOME: no ~/.st2/config with credentials that would make every command log in first.
-        HOME: mkdtempSync(join(tmpdir(), 'st2-home-')),
-        PYTHONPATH: `${CLIENT_DIR ?? ''}:${standins}`,
-        PYTHONWARNINGS: 'ignore',
-        TERM: 'dumb',
-        ST2_API_URL: `${squall.url}/api/v1`,
-        ST2_AUTH_URL: `${squall.url}/auth/v1`,
-        ST2_STREAM_URL: `${squall.url}/stream/v1`,
-      };
+      squall = await startTestSquall({ auth: true });
+      env = st2Env(squall.url, { ST2_API_KEY: squall.adminApiKey ?? '' });
     });
     afterAll(async () => {
       await squall?.close();
@@ -131,7 +86,7 @@ describe.skipIf(reason !== undefined)(
       expect(tail.stdout).toMatch(/Tailing execution "[0-9a-f]{24}"\n(tick\n)+first\nsecond\n/);
       expect(tail.stdout).toMatch(/has completed \(status=succeeded\)/);
       const id = tail.stdout.match(ID)?.[0] ?? '';
-      const doc = (await (await squall.api(`/api/v1/executions/${id}`)).json()) as any;
+      const doc = (await getExecution(id)) as any;
       expect(doc.parameters).toEqual({ cmd, env: { A: 'first' }, timeout: 30 });
       const words = await st2(['run', '-a', 'core.local', '--', 'echo', 'hi', 'there']);
       const wordsId = words.stdout.match(ID)?.[0] ?? '';
@@ -191,7 +146,7 @@ describe.skipIf(reason !== undefined)(
       expect(result.stdout).toContain('stdout: hi from st2');
       const newId = result.stdout.match(/^id: ([0-9a-f]{24})$/m)?.[1] ?? '';
       expect(newId).not.toBe(ran);
-      const doc = (await (await squall.api(`/api/v1/executions/${newId}`)).json()) as any;
+      const doc = (await getExecution(newId)) as any;
       expect(doc.context['re-run']).toEqual({ ref: ran });
     });
 
@@ -254,22 +209,6 @@ describe.skipIf(reason !== undefined)(
       const runners = await st2(['runner', 'list']);
       expect(runners.code).toBe(0);
       expect(runners.stdout).toMatch(/\| local-shell-cmd +\|/);
-    });
-
-    it('st2 login and ST2_API_KEY, once the server has authentication', async (ctx) => {
-      const probe = await squall.api('/auth/v1/tokens', { method: 'POST', json: {} });
-      ctx.skip(
-        probe.status === 404,
-        'POST /auth/v1/tokens answers 404: authentication endpoints are not in this server yet',
-      );
-      const bad = await st2(['login', 'nobody', '-p', 'wrong']);
-      expect(bad.code).toBe(1);
-      expect(bad.stdout + bad.stderr).toContain('Invalid or missing credentials');
-      const keys = await squall.api('/api/v1/apikeys', { method: 'POST', json: {} });
-      ctx.skip(keys.status === 404, 'POST /api/v1/apikeys answers 404: API keys are not in this server yet');
-      const key = ((await keys.json()) as { key: string }).key;
-      const withKey = await st2(['execution', 'list', '-n', '1'], { ST2_API_KEY: key });
-      expect(withKey.code).toBe(0);
     });
   },
 );

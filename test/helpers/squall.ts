@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 export interface TestSquall extends RunningServer {
   dataDir: string;
   api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
-  /** Polls an execution until it reaches a completed status. */
+  /** Polls an execution until it reaches a completed status (as the first-start admin, with auth on). */
   waitFor(id: string, statuses?: readonly string[], timeoutMs?: number): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
@@ -48,7 +48,10 @@ export async function startTestSquall(overrides: Partial<Config> = {}): Promise<
   ) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const res = await api(`/api/v1/executions/${id}`);
+      const res = await api(
+        `/api/v1/executions/${id}`,
+        server.adminApiKey ? { headers: { 'st2-api-key': server.adminApiKey } } : {},
+      );
       const doc = (await res.json()) as Record<string, unknown>;
       if (statuses.includes(String(doc['status']))) return doc;
       if (Date.now() > deadline)

@@ -22,7 +22,7 @@ const login: Command = {
   async run(ctx, { values, positionals }) {
     const [user] = positionals;
     if (!user) throw new UsageError('missing USER');
-    const password = str(values, 'password') ?? (await ctx.readLine('Password: '));
+    const password = str(values, 'password') ?? (await ctx.readLine('Password: ', { secret: true }));
     const ttl = str(values, 'ttl');
     if (ttl !== undefined && !/^\d+$/.test(ttl)) throw new UsageError(`--ttl must be seconds, got "${ttl}"`);
     const basic = Buffer.from(`${user}:${password}`).toString('base64');

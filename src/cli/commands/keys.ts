@@ -4,10 +4,17 @@ import { flag, str } from '../command.ts';
 import { EXIT, UsageError } from '../errors.ts';
 import { text, type Doc } from '../execution-view.ts';
 import { renderTable } from '../format/table.ts';
+import { relativeTime } from '../format/time.ts';
 
-const scopeOption = { scope: { type: 'string' }, user: { type: 'string', short: 'u' } } as const;
+/** The largest page a user who is not an admin may ask for. */
+const PAGE = 100;
+
+const scopeOption = {
+  scope: { type: 'string', short: 's' },
+  user: { type: 'string', short: 'u' },
+} as const;
 const scopeHelp = [
-  ['--scope system|user|all', 'which keys (default: system; list: all)'],
+  ['-s, --scope system|user|all', 'which keys (default: system; list: all)'],
   ['-u, --user USER', "another user's keys (user scope)"],
 ] as const;
 
@@ -15,22 +22,30 @@ const keyList: Command = {
   name: 'key list',
   args: '',
   summary: 'list datastore keys',
-  options: { ...scopeOption, prefix: { type: 'string' }, decrypt: { type: 'boolean' } },
+  options: { ...scopeOption, prefix: { type: 'string' }, decrypt: { type: 'boolean', short: 'd' } },
   optionHelp: [
     ...scopeHelp,
     ['--prefix P', 'only names starting with P'],
-    ['--decrypt', 'show secret values'],
+    ['-d, --decrypt', 'show secret values'],
   ],
   async run(ctx, { values }) {
-    const keys = await ctx.api.get<Doc[]>('/api/v1/keys', {
-      scope: str(values, 'scope') ?? 'all',
-      prefix: str(values, 'prefix'),
-      user: str(values, 'user'),
-      decrypt: flag(values, 'decrypt') ? 'true' : 'false',
-      limit: -1,
-    });
+    const keys: Doc[] = [];
+    // Page by page: `limit=-1` (or above 100) is for admins only, and every user may list keys.
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await ctx.api.get<Doc[]>('/api/v1/keys', {
+        scope: str(values, 'scope') ?? 'all',
+        prefix: str(values, 'prefix'),
+        user: str(values, 'user'),
+        decrypt: flag(values, 'decrypt') ? 'true' : 'false',
+        limit: PAGE,
+        offset,
+      });
+      keys.push(...page);
+      if (page.length < PAGE) break;
+    }
     if (!ctx.out.human) ctx.out.data(keys);
-    else
+    else {
+      const expiring = keys.some((k) => typeof k['expire_timestamp'] === 'string');
       ctx.out.out(
         renderTable(
           [
@@ -38,16 +53,21 @@ const keyList: Command = {
             { header: 'VALUE', flex: true },
             { header: 'SCOPE' },
             { header: 'SECRET' },
+            ...(expiring ? [{ header: 'EXPIRES' }] : []),
           ],
           keys.map((k) => [
             text(k['name']),
             text(k['value']),
             text(k['scope']),
             k['secret'] === true ? 'yes' : 'no',
+            ...(expiring
+              ? [k['expire_timestamp'] ? relativeTime(k['expire_timestamp'], ctx.out.now()) : '']
+              : []),
           ]),
           { maxWidth: ctx.out.width, header: ctx.out.colours.bold },
         ),
       );
+    }
     return EXIT.ok;
   },
 };
@@ -56,8 +76,8 @@ const keyGet: Command = {
   name: 'key get',
   args: 'NAME',
   summary: "print a key's value",
-  options: { ...scopeOption, decrypt: { type: 'boolean' } },
-  optionHelp: [...scopeHelp, ['--decrypt', 'decrypt a secret value']],
+  options: { ...scopeOption, decrypt: { type: 'boolean', short: 'd' } },
+  optionHelp: [...scopeHelp, ['-d, --decrypt', 'decrypt a secret value']],
   async run(ctx, { values, positionals }) {
     const [name] = positionals;
     if (!name) throw new UsageError('missing key NAME');
@@ -76,10 +96,16 @@ const keySet: Command = {
   name: 'key set',
   args: 'NAME VALUE',
   summary: 'set a key',
-  options: { ...scopeOption, secret: { type: 'boolean', short: 'e' }, ttl: { type: 'string', short: 'l' } },
+  options: {
+    ...scopeOption,
+    // st2 calls it --encrypt; both are accepted.
+    secret: { type: 'boolean', short: 'e' },
+    encrypt: { type: 'boolean' },
+    ttl: { type: 'string', short: 'l' },
+  },
   optionHelp: [
     ...scopeHelp,
-    ['-e, --secret', 'store the value encrypted'],
+    ['-e, --secret, --encrypt', 'store the value encrypted'],
     ['-l, --ttl SECONDS', 'expire after SECONDS'],
   ],
   async run(ctx, { values, positionals }) {
@@ -92,7 +118,7 @@ const keySet: Command = {
       value,
       scope: str(values, 'scope') ?? 'system',
       ...(str(values, 'user') ? { user: str(values, 'user') } : {}),
-      ...(flag(values, 'secret') ? { secret: true } : {}),
+      ...(flag(values, 'secret') || flag(values, 'encrypt') ? { secret: true } : {}),
       ...(ttl ? { ttl: Number(ttl) } : {}),
     };
     const doc = (await ctx.api.request<Doc>('PUT', `/api/v1/keys/${encodeURIComponent(name)}`, { body }))
