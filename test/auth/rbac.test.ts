@@ -182,6 +182,20 @@ describe('role × route matrix', () => {
   });
 });
 
+describe('execution context', () => {
+  it('records who ran an execution and their roles, as StackStorm does with RBAC on', async () => {
+    const res = await squall.api('/api/v1/executions', {
+      method: 'POST',
+      headers: keys.runner,
+      json: { action: 'core.local', parameters: { cmd: 'true' } },
+    });
+    expect(res.status).toBe(201);
+    const doc = (await res.json()) as { context: Record<string, unknown> };
+    expect(doc.context['user']).toBe('runner');
+    expect(doc.context['rbac']).toEqual({ user: 'runner', roles: ['local_runner'] });
+  });
+});
+
 describe('admin-only inputs', () => {
   it('refuses large and unlimited pages to non-admins', async () => {
     const big = await squall.api('/api/v1/executions?limit=101', { headers: keys.watcher });

@@ -49,6 +49,7 @@ export function registerExecutionWriteRoutes(app: FastifyInstance, base: string,
     const req = body as unknown as ExecutionRequest;
     const record = await engine.createExecution(req, {
       requester: ctx.requester(request),
+      ...(ctx.auth.enabled ? { rolesOf: (user: string) => ctx.auth.rolesOf(user) } : {}),
       ...(request.headers['st2-context'] !== undefined
         ? { headerContext: headerContext(request.headers['st2-context']) }
         : {}),

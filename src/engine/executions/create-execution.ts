@@ -41,6 +41,11 @@ export interface CreateOptions {
   requester: string;
   /** The decoded `St2-Context` header, merged over the context. */
   headerContext?: JsonObject;
+  /**
+   * With RBAC on, the roles of the user an execution runs as: the context then records them as
+   * StackStorm's `rbac: {user, roles}` (spec §6.2).
+   */
+  rolesOf?: (user: string) => readonly string[];
 }
 
 export interface CreateDeps {
@@ -78,6 +83,9 @@ function assembleContext(request: ExecutionRequest, options: CreateOptions, acti
   if (isObject(parent) && parent['user'] !== undefined && parent['user'] !== null)
     context['user'] = parent['user'];
   context['pack'] = action.pack;
+  if (options.rolesOf && typeof context['user'] === 'string') {
+    context['rbac'] = { user: context['user'], roles: [...options.rolesOf(context['user'])] };
+  }
   return context;
 }
 
