@@ -38,6 +38,11 @@ export interface Config {
   readonly outputTtlDays: number;
   /** Seconds between garbage collection passes. */
   readonly gcIntervalSeconds: number;
+  /**
+   * The API actions reach back (`ST2_ACTION_API_URL`): this process's own by default; a worker,
+   * which serves none, is given the API processes' address.
+   */
+  readonly apiUrl: string;
   /** Whether requests need a token or API key (StackStorm's `auth.enable`). */
   readonly auth: boolean;
   /** Default and maximum lifetime of login tokens, seconds. */
@@ -108,6 +113,7 @@ const OPTIONS = {
   permissionIsolation: { flag: '--permission-isolation', env: 'SQUALL_PERMISSION_ISOLATION', parse: bool },
   role: { flag: '--role', env: 'SQUALL_ROLE', parse: role },
   leaseTimeout: { flag: '--lease-timeout', env: 'SQUALL_LEASE_TIMEOUT', parse: positiveInt },
+  apiUrl: { flag: '--api-url', env: 'SQUALL_API_URL', parse: text },
 } satisfies Record<string, OptionSpec>;
 type OptionName = keyof typeof OPTIONS;
 
@@ -138,13 +144,15 @@ Options (each also settable through the environment variable shown):
   --permission-isolation true|false
                             non-admins see only their own executions
                                                             SQUALL_PERMISSION_ISOLATION (false)
-
-squall user add NAME [--role ROLE] [--data-dir DIR]: add a user to the password file (or change
-their password), reading the password from stdin; --role writes rbac/assignments/NAME.yaml.
   --role api|worker|all     serve HTTP, run actions, or both (api and worker need --database)
                                                             SQUALL_ROLE       (all)
   --lease-timeout SECONDS   a worker silent this long loses its executions (abandoned)
                                                             SQUALL_LEASE_TIMEOUT (30)
+  --api-url URL             the API actions call back (ST2_ACTION_API_URL), e.g. a load balancer
+                                                            SQUALL_API_URL    (http://HOST:PORT/api/v1)
+
+squall user add NAME [--role ROLE] [--data-dir DIR]: add a user to the password file (or change
+their password), reading the password from stdin; --role writes rbac/assignments/NAME.yaml.
 
 squall gc [options]: one garbage collection pass with the same --data-dir/--database and TTL
 options, then exit.
@@ -224,5 +232,6 @@ export function loadConfig(
     permissionIsolation: get('permissionIsolation', false),
     role: chosenRole,
     leaseTimeoutSeconds: get('leaseTimeout', 30),
+    apiUrl: get('apiUrl', `http://${get('host', '127.0.0.1')}:${get('port', 9101)}/api/v1`),
   });
 }

@@ -78,7 +78,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
       leaseMs: config.leaseTimeoutSeconds * 1000,
       // Unique even where every process is pid 1 on the same hostname (containers).
       owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-      apiUrl: `http://${config.host}:${config.port}/api/v1`,
+      apiUrl: config.apiUrl,
       maxOutputBytesPerStream: config.maxOutputBytes,
       retention: { ...retentionPolicy(config), intervalMs: config.gcIntervalSeconds * 1000 },
       onRetention: (report) => logTo.app?.log.info(report, 'garbage collected'),

@@ -41,6 +41,17 @@ describe('--role', () => {
     );
   });
 
+  it('gives actions the API to call back: its own by default, else --api-url / SQUALL_API_URL', () => {
+    expect(loadConfig(['--port', '9200'], {}).apiUrl).toBe('http://127.0.0.1:9200/api/v1');
+    const pg = { SQUALL_DATABASE_URL: 'postgres://db/squall' };
+    expect(loadConfig(['--role', 'worker', '--api-url', 'http://lb:9101/api/v1'], pg).apiUrl).toBe(
+      'http://lb:9101/api/v1',
+    );
+    expect(loadConfig([], { SQUALL_API_URL: 'http://api.internal/api/v1' }).apiUrl).toBe(
+      'http://api.internal/api/v1',
+    );
+  });
+
   it('refuses api and worker roles on SQLite with one clear line', async () => {
     for (const role of ['api', 'worker']) {
       const child = spawn(
