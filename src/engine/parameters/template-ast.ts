@@ -11,7 +11,7 @@
  *   `[object Object]`. It also routes member access through a guarded lookup: templates come from
  *   API callers, and nunjucks' own lookup lets `x.constructor.constructor(…)` run arbitrary code.
  */
-import { getField, isNode, makeNode, setField, type NjNode } from './nunjucks-internals.ts';
+import { getField, isNode, makeNode, setField, type NjNode } from '../../domain/nunjucks-internals.ts';
 
 /** The filter every printed value is routed through (registered by template.ts). */
 export const STR_FILTER = '__squall_jinja_str';

@@ -4,10 +4,10 @@
  * like Python's `str()`, and the `int`/`float`/`string` filters follow Jinja's semantics (for
  * instance `'' | int` is `0`, which StackStorm content relies on for missing datastore keys).
  */
+import { compileNunjucks, createEnvironment, parseNunjucks } from '../../domain/nunjucks-internals.ts';
 import { pyNumberRepr, pyStringRepr } from '../../domain/pyrepr.ts';
 import type { Json } from '../../domain/types.ts';
 import { pyFloat, pyInt } from './cast.ts';
-import { compileAst, createEnvironment, parseTemplate } from './nunjucks-internals.ts';
 import { DatastoreLookup } from './datastore-lookup.ts';
 import {
   adaptToJinja,
@@ -72,11 +72,11 @@ export function compileTemplate(source: string): CompiledTemplate {
   if (cached) return cached;
   let compiled: CompiledTemplate;
   try {
-    const ast = parseTemplate(source);
+    const ast = parseNunjucks(source);
     const datastoreKeys = datastoreReferences(ast);
     adaptToJinja(ast);
     const variables = referencedVariables(ast);
-    const template = compileAst(ast, env);
+    const template = compileNunjucks(ast, env, 'template');
     compiled = {
       source,
       variables,

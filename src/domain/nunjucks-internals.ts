@@ -1,7 +1,9 @@
 /**
  * Typed access to the parts of nunjucks its public typings leave out: the parser, the AST node
- * classes and the compiler. We need them to analyse templates (which variables they read) and to
- * adjust the AST before compiling, so that output follows Jinja's rules rather than JavaScript's.
+ * classes and the compiler. Both Jinja dialects Squall speaks — StackStorm's parameter templates
+ * (src/engine/parameters) and Orquesta's expressions (src/workflow/expressions) — analyse templates
+ * and adjust the AST before compiling, so that output follows Jinja's rules rather than
+ * JavaScript's. Pure: no I/O, only nunjucks' own modules.
  */
 import { createRequire } from 'node:module';
 import nunjucks from 'nunjucks';
@@ -14,15 +16,17 @@ export interface NjNode {
   colno: number;
 }
 
+/** The node classes the AST rewrites create. */
+export type NodeKind = 'Symbol' | 'Literal' | 'NodeList' | 'Filter' | 'InlineIf' | 'Not' | 'Array';
 type NodeClass = new (lineno: number, colno: number, ...fields: unknown[]) => NjNode;
 
-interface CompiledTemplate {
+export interface CompiledTemplate {
   render(context: object): string;
 }
 
 interface Internals {
   parser: { parse(src: string, extensions: unknown[], lexerOptions: object): NjNode };
-  nodes: { Symbol: NodeClass; Literal: NodeClass; NodeList: NodeClass; Filter: NodeClass };
+  nodes: Record<NodeKind, NodeClass>;
   compiler: {
     Compiler: new (
       name: string,
@@ -44,26 +48,26 @@ const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js'
   transform(ast: NjNode, asyncFilters: string[], name: string): NjNode;
 };
 
-/** Jinja2 (and StackStorm's environment) strip the newline after a block tag and its indentation. */
+/**
+ * Jinja2 as StackStorm and Orquesta configure it (`trim_blocks`, `lstrip_blocks`): the newline after
+ * a block tag and its indentation are stripped.
+ */
 const LEXER_OPTIONS = { trimBlocks: true, lstripBlocks: true };
 
-export function parseTemplate(source: string): NjNode {
+export function parseNunjucks(source: string): NjNode {
   return internals.parser.parse(source, [], LEXER_OPTIONS);
 }
 
-export function compileAst(ast: NjNode, env: nunjucks.Environment): CompiledTemplate {
-  const compiler = new internals.compiler.Compiler('template', false);
-  compiler.compile(transformer.transform(ast, [], 'template'));
+/** Compiles an AST into a template of `env`; `name` is what nunjucks' messages call it. */
+export function compileNunjucks(ast: NjNode, env: nunjucks.Environment, name: string): CompiledTemplate {
+  const compiler = new internals.compiler.Compiler(name, false);
+  compiler.compile(transformer.transform(ast, [], name));
   // This is how nunjucks itself turns compiled code into a template (environment.js `_compile`).
   const props = new Function(compiler.getCode())() as unknown;
   return new internals.Template({ type: 'code', obj: props }, env, undefined, true);
 }
 
-export function makeNode(
-  kind: 'Symbol' | 'Literal' | 'NodeList' | 'Filter',
-  at: NjNode,
-  ...fields: unknown[]
-): NjNode {
+export function makeNode(kind: NodeKind, at: NjNode, ...fields: unknown[]): NjNode {
   return new internals.nodes[kind](at.lineno, at.colno, ...fields);
 }
 
@@ -85,9 +89,14 @@ export function setField(node: NjNode, field: string, value: unknown): void {
 
 export function createEnvironment(): nunjucks.Environment {
   // An explicit empty loader list: the default would create a file-system loader for `views/`.
-  return new nunjucks.Environment([], {
-    autoescape: false,
-    throwOnUndefined: false,
-    ...LEXER_OPTIONS,
-  });
+  return new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false, ...LEXER_OPTIONS });
+}
+
+/** nunjucks prefixes "(unknown path) [Line 1, Column 3]\n  Error: "; the reason is what counts. */
+export function reasonOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  let message = err.message;
+  const newline = message.indexOf('\n');
+  if (message.startsWith('(') && newline >= 0) message = message.slice(newline + 1);
+  return message.trim().replace(/^Error: /, '');
 }
