@@ -131,7 +131,8 @@ const JSON_SHORT_ESCAPES: Record<string, string> = {
   '\f': '\\f',
 };
 
-function jsonAsciiString(text: string): string {
+/** A string as Python's `json.dumps` writes it with `ensure_ascii` (the default). */
+export function jsonAsciiString(text: string): string {
   let out = '"';
   // Iterating UTF-16 code units on purpose: astral characters become surrogate pairs, like Python.
   for (let i = 0; i < text.length; i++) {

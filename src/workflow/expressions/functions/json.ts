@@ -1,5 +1,5 @@
 /** Python's `json.dumps` with its options, as st2's `to_json_string`/`json_dump` call it. */
-import { pyNumberRepr } from '../../../domain/pyrepr.ts';
+import { jsonAsciiString, pyNumberRepr } from '../../../domain/pyrepr.ts';
 import { PyError } from '../errors.ts';
 
 export interface DumpOptions {
@@ -26,7 +26,7 @@ export function pyJsonDumps(value: unknown, options: DumpOptions = {}): string {
       if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
       return pyNumberRepr(v);
     }
-    if (typeof v === 'string') return asciiString(v);
+    if (typeof v === 'string') return jsonAsciiString(v);
     const inner = indent === undefined ? '' : '\n' + indent.repeat(depth + 1);
     const outer = indent === undefined ? '' : '\n' + indent.repeat(depth);
     if (Array.isArray(v)) {
@@ -38,35 +38,12 @@ export function pyJsonDumps(value: unknown, options: DumpOptions = {}): string {
       if (keys.length === 0) return '{}';
       if (options.sortKeys) keys = [...keys].sort();
       const record = v as Record<string, unknown>;
-      const parts = keys.map((k) => `${asciiString(k)}${keySep}${write(record[k], depth + 1)}`);
+      const parts = keys.map((k) => `${jsonAsciiString(k)}${keySep}${write(record[k], depth + 1)}`);
       return `{${inner}${parts.join(itemSep + inner)}${outer}}`;
     }
     throw new PyError('TypeError', `Object of type ${typeof v} is not JSON serializable`);
   };
   return write(value, 0);
-}
-
-const SHORT: Readonly<Record<string, string>> = {
-  '"': '\\"',
-  '\\': '\\\\',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\b': '\\b',
-  '\f': '\\f',
-};
-
-function asciiString(text: string): string {
-  let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charAt(i);
-    const code = text.charCodeAt(i);
-    const short = SHORT[ch];
-    if (short !== undefined) out += short;
-    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return out + '"';
 }
 
 /** `json.loads`/`orjson.loads`; Python reports malformed input as `JSONDecodeError`. */
