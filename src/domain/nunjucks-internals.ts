@@ -54,6 +54,23 @@ const transformer = createRequire(import.meta.url)('nunjucks/src/transformer.js'
  */
 const LEXER_OPTIONS = { trimBlocks: true, lstripBlocks: true };
 
+/**
+ * Members a template may not reach: the way from any value to `Function` (and so to arbitrary
+ * code), and the accessors that rewrite prototypes.
+ */
+export const BLOCKED_MEMBERS: ReadonlySet<string> = new Set([
+  'constructor',
+  'prototype',
+  '__proto__',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'caller',
+  'callee',
+  'arguments',
+]);
+
 export function parseNunjucks(source: string): NjNode {
   return internals.parser.parse(source, [], LEXER_OPTIONS);
 }

@@ -8,6 +8,7 @@ import { nowMicros } from '../domain/time.ts';
 import type { ExecutionRecord } from '../domain/types.ts';
 import type { Store } from '../store/store.ts';
 import { serializeResult } from './executions/result.ts';
+import { cancelCompleted } from './executions/transitions.ts';
 
 export interface RecoveryReport {
   requeued: number;
@@ -49,14 +50,7 @@ export async function recoverInterrupted(
       });
       if (updated) report.abandoned++;
     } else {
-      updated = await store.transition({
-        id: record.id,
-        from: ['canceling'],
-        to: 'canceled',
-        at,
-        endTimestamp: at,
-        owner: null,
-      });
+      updated = await store.transition(cancelCompleted(record.id, at));
       if (updated) report.canceled++;
     }
     if (updated) onUpdate(updated);

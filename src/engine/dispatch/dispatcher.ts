@@ -10,7 +10,6 @@
  * process was cut off, and another process ended it) is stopped too, its outcome no longer ours.
  */
 import { hostname } from 'node:os';
-import type { ExecutionStatus } from '../../domain/status.ts';
 import { isCompleted } from '../../domain/status.ts';
 import { mergeParameterSpecs, secretParameterValues } from '../../domain/masking.ts';
 import { nowMicros } from '../../domain/time.ts';
@@ -18,12 +17,13 @@ import type { Action, ExecutionRecord, JsonObject, RunnerType } from '../../doma
 import type { Runner, RunnerResult } from '../../runners/runner.ts';
 import type { Store, Transition } from '../../store/store.ts';
 import type { EventBus } from '../events.ts';
-import { serializeResult } from '../executions/result.ts';
 import { renderFinalParameters } from '../parameters/index.ts';
 import type { SnapshotCache } from '../snapshot-cache.ts';
 import type { RelaySignal } from '../cluster/event-relay.ts';
 import type { OutputWriter } from './output-writer.ts';
 import { transitionRetrying } from './transition-retry.ts';
+import { cancelCompleted } from '../executions/transitions.ts';
+import { failure, runEnded } from './run-outcome.ts';
 
 export interface DispatcherOptions {
   poolSize: number;
@@ -312,40 +312,10 @@ export class Dispatcher {
       return;
     }
     const at = nowMicros();
-    // Output past the storage cap is recorded on the execution, so nobody mistakes it for complete.
-    const contextPatch: JsonObject | undefined =
-      Object.keys(truncation).length > 0
-        ? {
-            output_truncated: {
-              max_bytes_per_stream: this.#options.maxOutputBytesPerStream,
-              dropped_bytes: truncation,
-            },
-          }
-        : undefined;
-    const result = serializeResult(outcome.result);
-    const completed = isCompleted(outcome.status);
-    // A late result never overwrites a cancel: if the execution was asked to cancel meanwhile,
-    // it ends canceled, keeping the cancel result.
-    const finished = await this.#apply({
-      id: record.id,
-      from: ['running'],
-      to: outcome.status,
-      at,
-      result,
-      ...(completed ? { endTimestamp: at } : {}),
-      ...(contextPatch ? { contextPatch } : {}),
-      owner: null,
-    });
-    if (!finished) {
-      await this.#apply({
-        id: record.id,
-        from: ['canceling'],
-        to: 'canceled',
-        at,
-        endTimestamp: at,
-        owner: null,
-      });
-    }
+    const ended = runEnded(record.id, outcome, truncation, this.#options.maxOutputBytesPerStream, at);
+    // Asked to cancel meanwhile: it ends canceled, keeping the cancel result.
+    const finished = await this.#apply(ended);
+    if (!finished) await this.#apply(cancelCompleted(record.id, at));
   }
 
   async #execute(
@@ -414,9 +384,4 @@ export class Dispatcher {
     if (record) this.#deps.bus.emit({ type: 'execution.updated', record });
     return record;
   }
-}
-
-function failure(message: string, error?: unknown): RunnerResult {
-  const traceback = error instanceof Error && error.stack ? error.stack : message;
-  return { status: 'failed' satisfies ExecutionStatus, result: { error: message, traceback } };
 }

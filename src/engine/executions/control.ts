@@ -13,6 +13,7 @@ import type { StopReason } from '../dispatch/dispatcher.ts';
 import type { EventBus } from '../events.ts';
 import type { ExecutionCreator } from './create-execution.ts';
 import { serializeResult } from './result.ts';
+import { cancelCompleted } from './transitions.ts';
 
 export interface ControlDeps {
   store: Store;
@@ -92,17 +93,7 @@ export class ExecutionControl {
     if (this.#deps.stopRun(execution.id, 'cancel')) return execution;
     if (WORKFLOW_RUNNERS.has(execution.runnerName)) return execution;
     if (this.#deps.othersMayRun) return execution;
-    const at = nowMicros();
-    return (
-      (await this.#apply({
-        id: execution.id,
-        from: ['canceling'],
-        to: 'canceled',
-        at,
-        endTimestamp: at,
-        owner: null,
-      })) ?? execution
-    );
+    return (await this.#apply(cancelCompleted(execution.id, nowMicros()))) ?? execution;
   }
 
   /** PUT: external status changes, cancel, pause and resume requests (spec §2.5). */

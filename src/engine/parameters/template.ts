@@ -4,7 +4,12 @@
  * like Python's `str()`, and the `int`/`float`/`string` filters follow Jinja's semantics (for
  * instance `'' | int` is `0`, which StackStorm content relies on for missing datastore keys).
  */
-import { compileNunjucks, createEnvironment, parseNunjucks } from '../../domain/nunjucks-internals.ts';
+import {
+  BLOCKED_MEMBERS,
+  compileNunjucks,
+  createEnvironment,
+  parseNunjucks,
+} from '../../domain/nunjucks-internals.ts';
 import { pyNumberRepr, pyStringRepr } from '../../domain/pyrepr.ts';
 import type { Json } from '../../domain/types.ts';
 import { pyFloat, pyInt } from './cast.ts';
@@ -97,23 +102,6 @@ export function compileTemplate(source: string): CompiledTemplate {
   cache.set(source, compiled);
   return compiled;
 }
-
-/**
- * Members a template may not reach: the way from any value to `Function` (and so to arbitrary
- * code), and the accessors that rewrite prototypes.
- */
-const BLOCKED_MEMBERS: ReadonlySet<string> = new Set([
-  'constructor',
-  'prototype',
-  '__proto__',
-  '__defineGetter__',
-  '__defineSetter__',
-  '__lookupGetter__',
-  '__lookupSetter__',
-  'caller',
-  'callee',
-  'arguments',
-]);
 
 /** nunjucks' member lookup (methods come back bound to their object), minus the blocked members. */
 function guardedLookup(target: unknown, key: unknown): unknown {

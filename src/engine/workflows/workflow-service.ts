@@ -25,6 +25,8 @@ import { toEvents, type Inbound, type Loaded } from './inbound.ts';
 import { writeProgress } from './progress.ts';
 import { ChainStartError, notCompletedError, startWorkflowFor } from './starts.ts';
 import type { RunCommand, WorkflowCommand, WorkflowDoc } from './types.ts';
+import { WorkflowDocuments } from './workflow-documents.ts';
+import { cancelCompleted } from '../executions/transitions.ts';
 
 export interface WorkflowServiceDeps {
   store: Store;
@@ -56,10 +58,7 @@ const UNFINISHED: readonly ExecutionStatus[] = [
 
 export class WorkflowService {
   readonly #deps: WorkflowServiceDeps;
-  /** Workflow id → its document, while this process drives it. */
-  readonly #loaded = new Map<string, Loaded>();
-  /** Execution id → the workflow id it runs. */
-  readonly #byExecution = new Map<string, string>();
+  readonly #documents: WorkflowDocuments;
   readonly #inbox = new Map<string, Inbound[]>();
   /** Per workflow: the tail of its serialized work. */
   readonly #locks = new Map<string, Promise<void>>();
@@ -70,6 +69,7 @@ export class WorkflowService {
 
   constructor(deps: WorkflowServiceDeps) {
     this.#deps = deps;
+    this.#documents = new WorkflowDocuments(deps.store, deps.shared);
     // Only what happened in this process drives a workflow: on a shared database the process that
     // recorded a child's completion (or a control request) steps the workflow; the copies other
     // processes relay for their stream clients must not step it a second time.
@@ -101,10 +101,10 @@ export class WorkflowService {
         record: { id, executionId, kind, finished: false, state: '', version },
         doc,
       };
-      this.#track(loaded);
+      this.#documents.track(loaded);
       const commands = this.#absorb(doc, outcome.commands);
       // Saved first by someone else (another process started or re-ran it): theirs to drive.
-      if (!(await this.#save(loaded))) return;
+      if (!(await this.#documents.save(loaded))) return;
       await writeProgress(this.#deps, execution, [`Workflow execution "${id}" is created.`]);
       await this.#carryOut(loaded, commands);
     });
@@ -122,7 +122,7 @@ export class WorkflowService {
     const { store } = this.#deps;
     if (reRunOf !== undefined) {
       const stored = await store.getWorkflow(id);
-      if (!stored || !stored.finished || stored.executionId !== reRunOf || this.#loaded.has(id)) {
+      if (!stored || !stored.finished || stored.executionId !== reRunOf || this.#documents.isDriven(id)) {
         await this.#failStart(execution, notCompletedError(id));
         return false;
       }
@@ -144,7 +144,7 @@ export class WorkflowService {
   /** Re-issues children a saved document requested but that were never created. */
   async reissue(id: string, commands: readonly RunCommand[]): Promise<void> {
     await this.#withLock(id, async () => {
-      const loaded = await this.#load(id);
+      const loaded = await this.#documents.load(id);
       if (loaded) await this.#carryOut(loaded, commands);
     });
   }
@@ -152,7 +152,7 @@ export class WorkflowService {
   /** Records a completion a saved document holds but its execution does not show yet. */
   async finishSaved(id: string): Promise<void> {
     await this.#withLock(id, async () => {
-      const loaded = await this.#load(id);
+      const loaded = await this.#documents.load(id);
       const completion = loaded?.doc.completion;
       if (loaded && completion) await this.#carryOut(loaded, [{ type: 'completed', ...completion }]);
     });
@@ -169,7 +169,7 @@ export class WorkflowService {
   }
 
   track(record: WorkflowRecord): void {
-    this.#byExecution.set(record.executionId, record.id);
+    this.#documents.noteExecution(record);
   }
 
   // --- events from the bus ---
@@ -222,7 +222,7 @@ export class WorkflowService {
 
   /** Finds the workflow an execution runs, keeping arrival order across the lookups. */
   #resolve(executionId: string, then: (workflowId: string | undefined) => void): void {
-    const known = this.#byExecution.get(executionId);
+    const known = this.#documents.workflowOf(executionId);
     if (known) {
       this.#intake = this.#intake.then(() => then(known));
       return;
@@ -230,24 +230,16 @@ export class WorkflowService {
     this.#intake = this.#intake
       .then(async () => {
         const stored = await this.#deps.store.getWorkflowByExecution(executionId);
-        if (stored) this.#byExecution.set(executionId, stored.id);
+        if (stored) this.#documents.noteExecution(stored);
         // A start may have begun tracking the workflow while the store was asked (not saved yet).
-        then(stored?.id ?? this.#byExecution.get(executionId));
+        then(stored?.id ?? this.#documents.workflowOf(executionId));
       })
       .catch((error: unknown) => this.#deps.onError(error, 'routing a workflow event failed'));
   }
 
   /** A workflow execution canceled before it started has no workflow to wind down: it ends now. */
   async #cancelUnstarted(record: ExecutionRecord): Promise<void> {
-    const at = nowMicros();
-    await this.#apply({
-      id: record.id,
-      from: ['canceling'],
-      to: 'canceled',
-      at,
-      endTimestamp: at,
-      owner: null,
-    });
+    await this.#apply(cancelCompleted(record.id, nowMicros()));
   }
 
   // --- the loop ---
@@ -276,7 +268,7 @@ export class WorkflowService {
         return;
       }
       this.#inbox.delete(id);
-      const loaded = await this.#load(id);
+      const loaded = await this.#documents.load(id);
       if (!loaded || loaded.record.finished) continue;
       const driver = driverFor(loaded.doc.kind);
       const resolved = await toEvents(this.#deps.store, loaded, events);
@@ -288,7 +280,7 @@ export class WorkflowService {
         commands.push(...this.#absorb(loaded.doc, outcome.commands));
       }
       if (resolved.length === 0) continue;
-      if (!(await this.#save(loaded))) {
+      if (!(await this.#documents.save(loaded))) {
         // Another process stepped this workflow since it was read: step these events again on
         // what it saved. Nothing of this attempt was carried out.
         this.#inbox.set(id, [...events, ...(this.#inbox.get(id) ?? [])]);
@@ -339,8 +331,7 @@ export class WorkflowService {
     await writeProgress(this.#deps, execution, progress);
     if (completed) {
       await this.#complete(execution, completed.status, completed.result);
-      await this.#markFinished(loaded);
-      this.#loaded.delete(loaded.record.id);
+      await this.#documents.markFinished(loaded);
     }
   }
 
@@ -388,22 +379,7 @@ export class WorkflowService {
     }
   }
 
-  // --- documents ---
-
-  #track(loaded: Loaded): void {
-    this.#loaded.set(loaded.record.id, loaded);
-    this.#byExecution.set(loaded.record.executionId, loaded.record.id);
-  }
-
-  async #load(id: string): Promise<Loaded | undefined> {
-    const cached = this.#deps.shared ? undefined : this.#loaded.get(id);
-    if (cached) return cached;
-    const record = await this.#deps.store.getWorkflow(id);
-    if (!record) return undefined;
-    const loaded: Loaded = { record, doc: JSON.parse(record.state) as WorkflowDoc };
-    if (!record.finished) this.#track(loaded);
-    return loaded;
-  }
+  // --- what expressions call ---
 
   /** `st2kv` reads the datastore as the workflow's user, who is on its execution. */
   async #functionsFor(loaded: Loaded): Promise<WorkflowFunctions> {
@@ -411,28 +387,5 @@ export class WorkflowService {
     const execution = await this.#deps.store.getExecution(loaded.record.executionId);
     const user = execution ? executionUser(execution) : '';
     return workflowFunctions(this.#deps.datastore, loaded.record.state, user);
-  }
-
-  /** Saves the document at the version it was read; false (and forgotten) if someone saved since. */
-  async #save(loaded: Loaded): Promise<boolean> {
-    loaded.record.state = JSON.stringify(loaded.doc);
-    if (await this.#deps.store.saveWorkflow({ ...loaded.record })) {
-      loaded.record.version += 1;
-      return true;
-    }
-    this.#loaded.delete(loaded.record.id);
-    return false;
-  }
-
-  /** Records that the workflow is over, on whatever version is stored by now. */
-  async #markFinished(loaded: Loaded): Promise<void> {
-    let attempt = loaded;
-    for (;;) {
-      attempt.record.finished = true;
-      if (await this.#save(attempt)) return;
-      const stored = await this.#deps.store.getWorkflow(loaded.record.id);
-      if (!stored || stored.finished) return;
-      attempt = { record: stored, doc: JSON.parse(stored.state) as WorkflowDoc };
-    }
   }
 }

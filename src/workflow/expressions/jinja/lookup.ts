@@ -3,24 +3,12 @@
  * the Python methods templates call on them (`d.items()`, `s.upper()`, `'{}'.format(x)` …).
  * Members that lead to JavaScript internals (`constructor` …) do not exist.
  */
+import { BLOCKED_MEMBERS } from '../../../domain/nunjucks-internals.ts';
 import { PyError } from '../errors.ts';
 import { isDict, pyEquals, pyType } from '../python.ts';
 import { pyStr } from '../pystr.ts';
 import { pySplit } from '../yaql/library/strings.ts';
 import { pyFormat } from './pyformat.ts';
-
-const BLOCKED: ReadonlySet<string> = new Set([
-  'constructor',
-  'prototype',
-  '__proto__',
-  '__defineGetter__',
-  '__defineSetter__',
-  '__lookupGetter__',
-  '__lookupSetter__',
-  'caller',
-  'callee',
-  'arguments',
-]);
 
 type Method = (self: never, ...args: unknown[]) => unknown;
 
@@ -102,7 +90,7 @@ export function lookup(target: unknown, key: unknown): unknown {
     );
   }
   const name = typeof key === 'number' ? key : String(key);
-  if (typeof name === 'string' && BLOCKED.has(name)) return miss(target, name);
+  if (typeof name === 'string' && BLOCKED_MEMBERS.has(name)) return miss(target, name);
   if (Array.isArray(target)) {
     if (typeof name !== 'number') return bound(target, LIST_METHODS[name], name);
     const at = name < 0 ? target.length + name : name;
