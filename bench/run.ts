@@ -16,6 +16,7 @@ import { request } from './http-client.ts';
 import {
   backlogDrain,
   cancelLatency,
+  captureProducers,
   outputCapture,
   peakRssForGigabyte,
   persistLargeResult,
@@ -215,14 +216,27 @@ async function main(): Promise<void> {
       `Cancel: DELETE → the action's process gone: p50 ${fmt(cancel.p50, 1)} ms, p99 ${fmt(cancel.p99, 1)} ms (target p99 < 1000 ms)`,
     );
 
-    const capture = await outputCapture(squall, QUICK ? 64 : 256);
+    const captureMb = QUICK ? 64 : 256;
     const pct = (x: number, of: number): string => `${fmt((x / of) * 100, 0)}%`;
+    const captureRows: string[][] = [];
+    for (const producer of captureProducers(captureMb)) {
+      const c = await outputCapture(squall, producer, captureMb);
+      captureRows.push([
+        c.producer,
+        fmt(c.devNull, 0),
+        `${fmt(c.catReader, 0)} (${pct(c.catReader, c.devNull)})`,
+        `${fmt(c.bareReader, 0)} (${pct(c.bareReader, c.devNull)})`,
+        `${fmt(c.squall, 0)} (${pct(c.squall, c.devNull)})`,
+        pct(c.squall, c.bareReader),
+        fmt(c.squallEndToEnd, 0),
+      ]);
+    }
     console.log(
-      `\nOutput capture (${QUICK ? 64 : 256} MB of 1 KiB lines; the action's own MB/s, best of 3): ` +
-        `into /dev/null ${fmt(capture.devNull, 0)}; into a bare Node pipe reader ${fmt(capture.bareReader, 0)} ` +
-        `(${pct(capture.bareReader, capture.devNull)} of /dev/null); through Squall into the store ${fmt(capture.squall, 0)} ` +
-        `(${pct(capture.squall, capture.devNull)} of /dev/null, ${pct(capture.squall, capture.bareReader)} of the bare reader); ` +
-        `end to end incl. storing ${fmt(capture.squallEndToEnd, 0)} MB/s`,
+      `\nOutput capture, ${captureMb} MB of 1 KiB lines: the action's own MB/s (best of 3) with its output into …`,
+    );
+    printTable(
+      ['producer', '/dev/null', 'cat', 'bare Node reader', 'Squall → store', 'Squall / bare', 'end to end'],
+      captureRows,
     );
     const sse = await sseLatency(squall, 100, QUICK ? 20 : 100);
     console.log(

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serializeResult } from '../src/engine/executions/result.ts';
 import { makeExecution } from '../src/store/contract/fixtures.ts';
+import { createFifoPool, type FifoPool } from '../src/runners/process/fifo-pool.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { peakRssBytes } from '../test/helpers/processes.ts';
 import { request } from './http-client.ts';
@@ -53,9 +54,15 @@ function runSeconds(doc: Doc): number {
 }
 
 export interface CaptureFigures {
+  /** What printed the output. */
+  producer: string;
   /** MB/s of the action's own run (its first to its last byte) with its output going … */
   devNull: number;
-  /** … through a pipe into a Node process that reads and discards it (the floor for any capture), */
+  /** … into `cat > /dev/null` in the action's own session (the cheapest reader there is), */
+  catReader: number;
+  /**
+   * … into a Node process that reads and discards it, spawned as Squall spawns actions (own
+   * session, FIFO from the same pool): the floor for any capture written in Node, */
   bareReader: number;
   /** … and through Squall into the store. */
   squall: number;
@@ -63,29 +70,56 @@ export interface CaptureFigures {
   squallEndToEnd: number;
 }
 
+/** Output producers: a text pipeline writing 1 KiB lines, and one program printing them. */
+export function captureProducers(megabytes: number): { name: string; command: string }[] {
+  const producers = [
+    {
+      name: 'head | tr | fold (3 processes)',
+      command: `head -c ${megabytes * 1024 * 1024} /dev/zero | tr '\\0' x | fold -w 1023`,
+    },
+  ];
+  try {
+    execFileSync('python3', ['-c', 'pass']);
+    producers.push({
+      name: 'python3 print() (1 process)',
+      command: `python3 -c 'l = "x" * 1023
+for _ in range(${megabytes * 1024}): print(l)'`,
+    });
+  } catch {
+    // No Python here: the pipeline alone.
+  }
+  return producers;
+}
+
 /**
  * How much capturing output slows the action itself. The command times itself (into a file, so
  * the timing is not part of the output), which separates the action's speed from Squall's work
- * after it exits; the same command runs with its output to /dev/null and into a bare Node reader.
+ * after it exits; the same command runs with its output to /dev/null, to `cat`, and into a bare
+ * Node reader. Actions run in their own session (for kill-the-group), and with the kernel's
+ * autogroup scheduling a session competes for CPU as one: readers in another session are measured
+ * the way Squall runs.
  */
-export async function outputCapture(squall: Squall, megabytes: number, rounds = 3): Promise<CaptureFigures> {
+export async function outputCapture(
+  squall: Squall,
+  producer: { name: string; command: string },
+  megabytes: number,
+  rounds = 3,
+): Promise<CaptureFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'squall-capture-'));
   const timing = join(dir, 'seconds');
-  const pipeline = `head -c ${megabytes * 1024 * 1024} /dev/zero | tr '\\0' x | fold -w 1023`;
   const timed = (redirect: string): string =>
-    `s=$(date +%s%N); { ${pipeline}; }${redirect}; e=$(date +%s%N); echo $(( (e - s) / 1000 )) > ${timing}`;
+    `s=$(date +%s%N); { ${producer.command}; }${redirect}; e=$(date +%s%N); echo $(( (e - s) / 1000 )) > ${timing}`;
   const seconds = (): number => Number(readFileSync(timing, 'utf8')) / 1e6;
-  const best = { devNull: 0, bareReader: 0, squall: 0, squallEndToEnd: 0 };
+  const best = { producer: producer.name, devNull: 0, catReader: 0, bareReader: 0, squall: 0, squallEndToEnd: 0 };
+  const fifos = createFifoPool();
+  await fifos.ready();
   try {
     for (let round = 0; round < rounds; round++) {
-      execFileSync('bash', ['-c', timed(' > /dev/null')]);
+      execFileSync('setsid', ['bash', '-c', timed(' > /dev/null')]);
       best.devNull = Math.max(best.devNull, megabytes / seconds());
-      await new Promise<void>((resolve, reject) => {
-        const child = spawn('bash', ['-c', timed('')], { stdio: ['ignore', 'pipe', 'inherit'] });
-        child.stdout.on('data', () => undefined);
-        child.on('error', reject);
-        child.on('close', () => resolve());
-      });
+      execFileSync('setsid', ['bash', '-c', timed(' | cat > /dev/null')]);
+      best.catReader = Math.max(best.catReader, megabytes / seconds());
+      await bareNodeReader(timed(''), fifos);
       best.bareReader = Math.max(best.bareReader, megabytes / seconds());
       const doc = await runToEnd(squall, {
         action: 'core.local',
@@ -96,9 +130,34 @@ export async function outputCapture(squall: Squall, megabytes: number, rounds = 
       best.squallEndToEnd = Math.max(best.squallEndToEnd, megabytes / runSeconds(doc));
     }
   } finally {
+    fifos.close();
     rmSync(dir, { recursive: true, force: true });
   }
   return best;
+}
+
+/** Runs `command` as Squall runs an action, reading its stdout and throwing it away. */
+function bareNodeReader(command: string, fifos: FifoPool): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const fifo = fifos.open();
+    const child = spawn('bash', ['-c', command], {
+      stdio: ['ignore', fifo?.writeFd ?? 'pipe', 'inherit'],
+      detached: true,
+    });
+    fifo?.spawned();
+    const reader = fifo?.reader ?? child.stdout;
+    reader?.on('data', () => undefined);
+    let pending = 2;
+    const settle = (): void => {
+      if (--pending === 0) resolve();
+    };
+    reader?.on('close', () => {
+      fifo?.release(true);
+      settle();
+    });
+    child.on('error', reject);
+    child.on('close', settle);
+  });
 }
 
 /** `subscribers` SSE clients; latency from an execution's completion to each client seeing it. */

@@ -16,6 +16,7 @@ import { loadOrCreateKey } from './engine/datastore/crypto.ts';
 import { Engine } from './engine/engine.ts';
 import type { RetentionPolicy } from './engine/retention.ts';
 import { RUNNER_TYPES } from './runners/catalog.ts';
+import { createFifoPool } from './runners/process/fifo-pool.ts';
 import { createRunners } from './runners/registry.ts';
 import { openPostgresStore } from './store/postgres/index.ts';
 import { openSqliteStore } from './store/sqlite/index.ts';
@@ -65,11 +66,12 @@ export async function startServer(config: Config, environment: ServerEnvironment
     if (logTo.app) logTo.app.log.error({ err: error }, context);
     else console.error(context, error);
   };
+  const fifos = createFifoPool();
   const engine = await Engine.create(
     {
       store,
       runnerTypes: RUNNER_TYPES,
-      runners: createRunners({ baseEnv: environment.actionEnv }),
+      runners: createRunners({ baseEnv: environment.actionEnv, fifos }),
       datastoreKey: loadOrCreateKey(join(config.dataDir, 'datastore.key')),
     },
     {
@@ -136,6 +138,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
       await server.close();
       clearTimeout(cut);
       await engine.shutdown(config.shutdownGraceSeconds * 1000);
+      fifos.close();
       await store.close();
     },
   };

@@ -4,11 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAction, testContext } from '../testing/run-context.ts';
+import { createFifoPool } from '../process/fifo-pool.ts';
 import { createLocalShellCmdRunner } from './local-shell-cmd.ts';
+import type { LocalShellOptions } from './options.ts';
 
-const runner = createLocalShellCmdRunner();
-const run = (cmd: string, params: Record<string, unknown> = {}, ctx = testContext()) =>
-  runner.run({ cmd, timeout: 60, ...(params as object) }, {}, ctx);
+// Every behaviour holds whether the output arrives through Node's socket pairs or through FIFOs.
+const fifos = createFifoPool();
+const transports = [
+  ['socket pairs', undefined],
+  ['FIFOs', fifos],
+] as const;
 
 /** A killed process can linger as a zombie until something reaps it; that counts as gone. */
 function isAlive(pid: number): boolean {
@@ -23,12 +28,19 @@ function isAlive(pid: number): boolean {
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'squall-shell-'));
+  expect(await fifos.ready()).toBe(true);
 });
 afterAll(async () => {
+  fifos.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('local-shell-cmd', () => {
+describe.each(transports)('local-shell-cmd over %s', (_transport, pool) => {
+  const make = (options: LocalShellOptions = {}) => createLocalShellCmdRunner({ ...options, fifos: pool });
+  const runner = make();
+  const run = (cmd: string, params: Record<string, unknown> = {}, ctx = testContext()) =>
+    runner.run({ cmd, timeout: 60, ...(params as object) }, {}, ctx);
+
   it('separates stdout and stderr and streams both', async () => {
     const ctx = testContext();
     const { status, result } = await run('echo out; echo err >&2', {}, ctx);
@@ -51,6 +63,11 @@ describe('local-shell-cmd', () => {
     expect(ctx.output.chunks.map((c) => c.data)).toEqual(['a\n', 'b\n']);
     // The first chunk reached the sink while the command was still sleeping.
     expect(finished - (seen[0] as number)).toBeGreaterThan(300);
+  });
+
+  it('gives the action a pipe for its output when there are FIFOs, as StackStorm does', async () => {
+    const { result } = await run('[ -p /dev/stdout ] && [ -p /dev/stderr ] && echo pipes || echo sockets');
+    expect(result.stdout).toBe(pool ? 'pipes' : 'sockets');
   });
 
   it('parses JSON output and strips one trailing newline and carriage return', async () => {
@@ -81,7 +98,7 @@ describe('local-shell-cmd', () => {
   });
 
   it('layers server env, action env and ST2_ACTION_* variables', async () => {
-    const custom = createLocalShellCmdRunner({ baseEnv: { PATH: process.env.PATH, BASE: 'base', FOO: 'x' } });
+    const custom = make({ baseEnv: { PATH: process.env.PATH, BASE: 'base', FOO: 'x' } });
     const ctx = testContext({ env: { ST2_ACTION_EXECUTION_ID: 'exec-1' } });
     const { result } = await custom.run(
       {
@@ -140,7 +157,7 @@ describe('local-shell-cmd', () => {
   });
 
   it('abandons on a non-cancel abort and escalates to SIGKILL after the grace period', async () => {
-    const quick = createLocalShellCmdRunner({ killGraceMs: 300 });
+    const quick = make({ killGraceMs: 300 });
     const controller = new AbortController();
     const ctx = testContext({ signal: controller.signal });
     setTimeout(() => controller.abort('shutdown'), 300);
@@ -161,7 +178,7 @@ describe('local-shell-cmd', () => {
   });
 
   it('caps the output kept in the result but streams all of it', async () => {
-    const capped = createLocalShellCmdRunner({ maxOutputBytes: 1024 * 1024 });
+    const capped = make({ maxOutputBytes: 1024 * 1024 });
     const ctx = testContext();
     let streamed = 0;
     ctx.output.write = (_stream, data) => {
@@ -180,7 +197,7 @@ describe('local-shell-cmd', () => {
   });
 
   it('only counts output once neither the result nor the sink keeps any more of it', async () => {
-    const capped = createLocalShellCmdRunner({ maxOutputBytes: 1024 * 1024 });
+    const capped = make({ maxOutputBytes: 1024 * 1024 });
     const ctx = testContext();
     let streamed = 0;
     let skipped = 0;
@@ -206,7 +223,7 @@ describe('local-shell-cmd', () => {
   });
 
   it('keeps multi-byte characters intact across chunks and at the cap', async () => {
-    const capped = createLocalShellCmdRunner({ maxOutputBytes: 1000 });
+    const capped = make({ maxOutputBytes: 1000 });
     const { result } = await capped.run(
       { cmd: `for i in $(seq 1 2000); do printf 'é'; done` },
       {},
@@ -231,13 +248,13 @@ describe('local-shell-cmd', () => {
     });
 
     it('wraps the command as sudo -E -- bash -c <cmd>', async () => {
-      const sudoRunner = createLocalShellCmdRunner({ sudoPath: fakeSudo });
+      const sudoRunner = make({ sudoPath: fakeSudo });
       const { result } = await sudoRunner.run({ cmd: "echo 'hi there'", sudo: true }, {}, testContext());
       expect(result.stdout).toBe("[-E][--][bash][-c][echo 'hi there']");
     });
 
     it('passes -S and feeds the password on stdin', async () => {
-      const sudoRunner = createLocalShellCmdRunner({ sudoPath: fakeSudo });
+      const sudoRunner = make({ sudoPath: fakeSudo });
       const { result } = await sudoRunner.run(
         { cmd: 'id', sudo: true, sudo_password: 's3cret' },
         {},
@@ -253,7 +270,7 @@ describe('local-shell-cmd', () => {
         '#!/bin/bash\necho "[sudo] password for bob: " >&2\necho "sudo: 3 incorrect password attempts" >&2\nexit 1\n',
         { mode: 0o755 },
       );
-      const sudoRunner = createLocalShellCmdRunner({ sudoPath: badSudo });
+      const sudoRunner = make({ sudoPath: badSudo });
       const { status, result } = await sudoRunner.run(
         { cmd: 'id', sudo: true, sudo_password: 'wrong' },
         {},

@@ -1,4 +1,5 @@
 import { snapshotEnvironment, type Environment } from '../process/environment.ts';
+import type { FifoPool } from '../process/fifo-pool.ts';
 
 export interface LocalShellOptions {
   /** The environment actions inherit; the composition root passes the server's own. */
@@ -9,6 +10,8 @@ export interface LocalShellOptions {
   killGraceMs?: number;
   bashPath?: string;
   sudoPath?: string;
+  /** Pipes for actions' output; without it, Node's socket pairs (see fifo-pool.ts for why not). */
+  fifos?: FifoPool;
 }
 
 /** Options with every default filled in, computed once per runner rather than per execution. */
@@ -18,6 +21,7 @@ export interface LocalShellSettings {
   killGraceMs: number;
   bashPath: string;
   sudoPath: string;
+  fifos: FifoPool | undefined;
 }
 
 /**
@@ -36,5 +40,6 @@ export function resolveLocalShellOptions(options: LocalShellOptions = {}): Local
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     bashPath: options.bashPath ?? '/bin/bash',
     sudoPath: options.sudoPath ?? 'sudo',
+    fifos: options.fifos,
   };
 }

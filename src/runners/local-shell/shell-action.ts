@@ -65,6 +65,7 @@ export async function runShellAction(
     output: ctx.output,
     maxOutputBytes: settings.maxOutputBytes,
     killGraceMs: settings.killGraceMs,
+    fifos: settings.fifos,
   });
   return shellResult(outcome, {
     timeoutSeconds: params.timeoutSeconds,

@@ -8,8 +8,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
 import type { OutputSink, OutputStream } from '../runner.ts';
 import { CappedText } from './capped-text.ts';
+import type { FifoPool, OpenedFifo } from './fifo-pool.ts';
 
 export interface ProcessSpec {
   file: string;
@@ -25,6 +27,8 @@ export interface ProcessSpec {
   maxOutputBytes: number;
   /** After an abort's SIGTERM, how long the group has to exit before it gets SIGKILL. */
   killGraceMs: number;
+  /** Where stdout and stderr pipes come from; without it (or when it has none), Node's own. */
+  fifos?: FifoPool | undefined;
 }
 
 export interface ProcessOutcome {
@@ -56,6 +60,7 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
     let graceTimer: NodeJS.Timeout | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
 
+    const fifos = { stdout: spec.fifos?.open(), stderr: spec.fifos?.open() };
     // detached: the child calls setsid(), so it leads a new process group we can kill as a whole
     // (bash's own children, `cmd &` backgrounds, pipelines) with kill(-pid).
     let child: ChildProcess;
@@ -64,14 +69,26 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
         cwd: spec.cwd,
         env: spec.env,
         detached: true,
-        stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        stdio: [
+          spec.stdin === undefined ? 'ignore' : 'pipe',
+          fifos.stdout?.writeFd ?? 'pipe',
+          fifos.stderr?.writeFd ?? 'pipe',
+        ],
       });
     } catch (err) {
       // Node throws synchronously for arguments it cannot pass to exec (e.g. a NUL byte).
+      fifos.stdout?.release(false);
+      fifos.stderr?.release(false);
       const error = err instanceof Error ? err : new Error(String(err));
       resolve({ returnCode: -1, stdout, stderr, timedOut, aborted, spawnError: error });
       return;
     }
+    fifos.stdout?.spawned();
+    fifos.stderr?.spawned();
+    const readers = {
+      stdout: fifos.stdout?.reader ?? child.stdout,
+      stderr: fifos.stderr?.reader ?? child.stderr,
+    };
 
     const killGroup = (signal: NodeJS.Signals): void => {
       if (child.pid === undefined) return;
@@ -87,8 +104,8 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
     const scheduleDrain = (): void => {
       if (drainTimer !== undefined || done) return;
       drainTimer = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
+        readers.stdout?.destroy();
+        readers.stderr?.destroy();
       }, PIPE_DRAIN_MS);
     };
 
@@ -109,8 +126,35 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
     if (spec.signal.aborted) onAbort();
     else spec.signal.addEventListener('abort', onAbort, { once: true });
 
-    pipe(child, 'stdout', stdout, spec.output);
-    pipe(child, 'stderr', stderr, spec.output);
+    // Node's 'close' waits for the pipes it made; FIFO readers are ours to wait for.
+    let closeCode: number | null = null;
+    let closeSignal: NodeJS.Signals | null = null;
+    let pending = 1;
+    const settle = (): void => {
+      if (--pending > 0) return;
+      done = true;
+      clearTimeout(timeoutTimer);
+      clearTimeout(graceTimer);
+      clearTimeout(drainTimer);
+      spec.signal.removeEventListener('abort', onAbort);
+      resolve({
+        returnCode: closeCode ?? (closeSignal ? -constants.signals[closeSignal] : -1),
+        stdout,
+        stderr,
+        timedOut,
+        aborted,
+        spawnError,
+      });
+    };
+    for (const name of ['stdout', 'stderr'] as const) {
+      const reader = readers[name];
+      if (reader) capture(reader, name, name === 'stdout' ? stdout : stderr, spec.output);
+      const fifo = fifos[name];
+      if (fifo) {
+        pending++;
+        awaitFifo(fifo, settle);
+      }
+    }
     if (spec.stdin !== undefined && child.stdin) {
       // EPIPE when the child exits without reading its stdin is not our error.
       child.stdin.on('error', () => undefined);
@@ -125,26 +169,28 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
       if (timedOut || aborted) scheduleDrain();
     });
     child.on('close', (code, signal) => {
-      done = true;
-      clearTimeout(timeoutTimer);
-      clearTimeout(graceTimer);
-      clearTimeout(drainTimer);
-      spec.signal.removeEventListener('abort', onAbort);
-      resolve({
-        returnCode: code ?? (signal ? -constants.signals[signal] : -1),
-        stdout,
-        stderr,
-        timedOut,
-        aborted,
-        spawnError,
-      });
+      closeCode = code;
+      closeSignal = signal;
+      settle();
     });
   });
 }
 
-function pipe(child: ChildProcess, name: OutputStream, kept: CappedText, sink: OutputSink): void {
-  const stream = child[name];
-  if (!stream) return;
+/** Calls `settled` once the FIFO's reader is closed, and returns the FIFO to its pool. */
+function awaitFifo(fifo: OpenedFifo, settled: () => void): void {
+  let sawEnd = false;
+  // A read error closes the reader like an early cut: the FIFO is then not reused.
+  fifo.reader.on('error', () => undefined);
+  fifo.reader.once('end', () => {
+    sawEnd = true;
+  });
+  fifo.reader.once('close', () => {
+    fifo.release(sawEnd);
+    settled();
+  });
+}
+
+function capture(stream: Readable, name: OutputStream, kept: CappedText, sink: OutputSink): void {
   // A decoder per stream keeps multi-byte characters split across chunks intact.
   const decoder = new StringDecoder('utf8');
   stream.on('data', (chunk: Buffer) => {
