@@ -110,7 +110,14 @@ export async function outputCapture(
   const timed = (redirect: string): string =>
     `s=$(date +%s%N); { ${producer.command}; }${redirect}; e=$(date +%s%N); echo $(( (e - s) / 1000 )) > ${timing}`;
   const seconds = (): number => Number(readFileSync(timing, 'utf8')) / 1e6;
-  const best = { producer: producer.name, devNull: 0, catReader: 0, bareReader: 0, squall: 0, squallEndToEnd: 0 };
+  const best = {
+    producer: producer.name,
+    devNull: 0,
+    catReader: 0,
+    bareReader: 0,
+    squall: 0,
+    squallEndToEnd: 0,
+  };
   const fifos = createFifoPool();
   await fifos.ready();
   try {
