@@ -51,6 +51,26 @@ describe('FIFO pool', () => {
     expect(pool.stats().made).toBeLessThanOrEqual(8);
   });
 
+  it('grows with the number in use, so a burst waits for few refills', async () => {
+    const pool = await readyPool(4);
+    const open: OpenedFifo[] = [];
+    let misses = 0;
+    while (open.length < 32) {
+      const fifo = pool.open();
+      if (fifo) open.push(fifo);
+      else {
+        misses++;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    expect(pool.stats().inUse).toBe(32);
+    // Refills of 4, 4, 8, 16: the pool doubles rather than adding a batch at a time.
+    expect(misses).toBeLessThanOrEqual(4);
+    expect(pool.stats().made).toBeLessThanOrEqual(64);
+    for (const fifo of open) fifo.release(false);
+    expect(pool.stats().inUse).toBe(0);
+  });
+
   it('deletes a FIFO whose reader was cut off: a stray writer never reaches a later run', async () => {
     const pool = await readyPool(2);
     const cut = pool.open();

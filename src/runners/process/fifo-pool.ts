@@ -40,8 +40,8 @@ export interface FifoPool {
   open(): OpenedFifo | undefined;
   /** Resolves once the first FIFOs are made: true, or false when this system cannot make them. */
   ready(): Promise<boolean>;
-  /** FIFOs made so far and FIFOs free now. */
-  stats(): { made: number; free: number };
+  /** FIFOs made so far, free now, and open now. */
+  stats(): { made: number; free: number; inUse: number };
   /** Deletes the pool's folder; FIFOs in use keep working (their pipes do not need the name). */
   close(): void;
 }
@@ -49,7 +49,7 @@ export interface FifoPool {
 export interface FifoPoolOptions {
   /** Where the private folder goes; the system's temporary folder by default. */
   parentDir?: string;
-  /** How many FIFOs one `mkfifo` makes. */
+  /** How many FIFOs one `mkfifo` makes at least; under load it makes as many as are in use. */
   batch?: number;
 }
 
@@ -65,6 +65,7 @@ export function createFifoPool(options: FifoPoolOptions = {}): FifoPool {
   }
   const free: string[] = [];
   let made = 0;
+  let inUse = 0;
   let filling: Promise<void> | undefined;
   let broken = dir === undefined;
   let closed = false;
@@ -72,7 +73,9 @@ export function createFifoPool(options: FifoPoolOptions = {}): FifoPool {
   const fill = (): Promise<void> => {
     if (filling) return filling;
     if (broken || closed || dir === undefined) return Promise.resolve();
-    const names = Array.from({ length: batch }, (_, i) => join(dir ?? '', `f${made + i}`));
+    // As many as are in use: a burst of executions doubles the pool instead of falling back.
+    const count = Math.max(batch, inUse);
+    const names = Array.from({ length: count }, (_, i) => join(dir ?? '', `f${made + i}`));
     filling = new Promise((resolve) => {
       execFile('mkfifo', ['-m', '600', ...names], (err) => {
         filling = undefined;
@@ -99,7 +102,7 @@ export function createFifoPool(options: FifoPoolOptions = {}): FifoPool {
 
   return {
     open(): OpenedFifo | undefined {
-      if (free.length <= batch / 4) void fill();
+      if (free.length <= Math.max(batch, inUse) / 4) void fill();
       const path = free.pop();
       if (path === undefined) return undefined;
       let readFd: number | undefined;
@@ -114,6 +117,7 @@ export function createFifoPool(options: FifoPoolOptions = {}): FifoPool {
         return undefined;
       }
       const reader = new Socket({ fd: readFd, readable: true, writable: false });
+      inUse++;
       let writeOpen = true;
       let released = false;
       const closeWriteEnd = (): void => {
@@ -128,6 +132,7 @@ export function createFifoPool(options: FifoPoolOptions = {}): FifoPool {
         release(sawEnd: boolean): void {
           if (released) return;
           released = true;
+          inUse--;
           closeWriteEnd();
           reader.destroy();
           if (sawEnd && !closed) free.push(path);
@@ -139,7 +144,7 @@ export function createFifoPool(options: FifoPoolOptions = {}): FifoPool {
       await first;
       return !broken;
     },
-    stats: () => ({ made, free: free.length }),
+    stats: () => ({ made, free: free.length, inUse }),
     close(): void {
       closed = true;
       free.length = 0;
