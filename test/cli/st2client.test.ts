@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSquall, type TestSquall } from '../helpers/squall.ts';
+import { writeScratchPack } from '../workflows/scratch-pack.ts';
 import { finished, waitForOutput, type CliResult } from './cli-process.ts';
 import { runSt2, st2clientUnavailable, st2Env, st2Process as spawnSt2 } from './st2client.ts';
 
@@ -38,6 +39,40 @@ async function execute(cmd: string): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 
+/** A workflow of two shell tasks; the first ticks until its gate file exists. */
+const TAIL_PACK = writeScratchPack('tailing', {
+  two_tasks: {
+    meta: `---
+name: two_tasks
+runner_type: orquesta
+entry_point: workflows/two_tasks.yaml
+parameters:
+  gate:
+    type: string
+    required: true
+`,
+    entryPoint: [
+      'workflows/two_tasks.yaml',
+      `version: 1.0
+input:
+  - gate
+tasks:
+  first:
+    action: core.local
+    input:
+      cmd: while [ ! -f <% ctx(gate) %> ]; do echo tick; sleep 0.1; done; echo two
+    next:
+      - when: <% succeeded() %>
+        do: second
+  second:
+    action: core.local
+    input:
+      cmd: echo three
+`,
+    ],
+  },
+});
+
 function gated(first: string, then: string): { cmd: string; open: () => void } {
   const gate = join(mkdtempSync(join(tmpdir(), 'squall-st2-gate-')), 'go');
   return {
@@ -51,7 +86,7 @@ describe.skipIf(reason !== undefined)(
   () => {
     let ran = '';
     beforeAll(async () => {
-      squall = await startTestSquall({ auth: true });
+      squall = await startTestSquall({ auth: true, packsPaths: [TAIL_PACK] });
       env = st2Env(squall.url, { ST2_API_KEY: squall.adminApiKey ?? '' });
     });
     afterAll(async () => {
@@ -194,6 +229,36 @@ describe.skipIf(reason !== undefined)(
       const replay = await st2(['execution', 'tail', id]);
       expect(replay.stdout).toMatch(/^(tick\n)+late\n/);
       expect(replay.stdout).toContain(`Execution ${id} has completed (status=succeeded).`);
+    });
+
+    it('st2 execution tail follows a workflow: each task starts, prints and finishes, then the workflow ends', async () => {
+      const gateDir = mkdtempSync(join(tmpdir(), 'squall-st2-gate-'));
+      const res = await squall.api('/api/v1/executions', {
+        method: 'POST',
+        headers: { 'st2-api-key': squall.adminApiKey ?? '' },
+        json: { action: 'tailing.two_tasks', parameters: { gate: join(gateDir, 'go') } },
+      });
+      const id = ((await res.json()) as { id: string }).id;
+      await squall.waitFor(id, ['running']);
+      const child = st2Process(['execution', 'tail', id]);
+      const done = finished(child);
+      await waitForOutput(child, 'tick\n');
+      writeFileSync(join(gateDir, 'go'), '');
+      const tail = await done;
+      expect(tail.code).toBe(0);
+      const first = /Child execution \(task=first\) ([0-9a-f]{24}) has finished \(status=succeeded\)\./;
+      const second = /Child execution \(task=second\) ([0-9a-f]{24}) has started\./;
+      expect(tail.stdout).toMatch(/(tick\n)+two\n/);
+      expect(tail.stdout).toMatch(first);
+      expect(tail.stdout).toMatch(second);
+      expect(tail.stdout).toMatch(
+        /has started\.\n\nthree\n\nChild execution \(task=second\) [0-9a-f]{24} has finished \(status=succeeded\)\./,
+      );
+      expect(tail.stdout.trimEnd().endsWith(`Execution ${id} has completed (status=succeeded).`)).toBe(true);
+      // In order: the first task's output and end, then the second task's start.
+      const at = (re: RegExp): number => tail.stdout.search(re);
+      expect(at(/two\n/)).toBeLessThan(at(first));
+      expect(at(first)).toBeLessThan(at(second));
     });
 
     it('st2 action list / get and st2 runner list', async () => {
