@@ -70,6 +70,18 @@ describe.each(transports)('local-shell-cmd over %s', (_transport, pool) => {
     expect(result.stdout).toBe(pool ? 'pipes' : 'sockets');
   });
 
+  it("never leaks one action's pipes into another started beside it", async () => {
+    // If a long action inherited a quick one's write end, the quick one would end with the long one.
+    const started = Date.now();
+    const before = Array.from({ length: 5 }, (_, i) => run(`echo ${i}`));
+    const long = run('sleep 2');
+    const after = Array.from({ length: 5 }, (_, i) => run(`echo ${i + 5}`));
+    const quick = await Promise.all([...before, ...after]);
+    expect(quick.map((r) => r.result.stdout)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect((await long).status).toBe('succeeded');
+  });
+
   it('parses JSON output and strips one trailing newline and carriage return', async () => {
     expect((await run('echo 5')).result.stdout).toBe(5);
     expect((await run(`echo '{"a": [1, true, null]}'`)).result.stdout).toEqual({ a: [1, true, null] });
