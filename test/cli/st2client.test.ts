@@ -30,13 +30,28 @@ async function getExecution(id: string): Promise<unknown> {
   return res.json();
 }
 
-async function execute(cmd: string): Promise<string> {
+async function start(action: string, parameters: Record<string, unknown>): Promise<string> {
   const res = await squall.api('/api/v1/executions', {
     method: 'POST',
     headers: { 'st2-api-key': squall.adminApiKey ?? '' },
-    json: { action: 'core.local', parameters: { cmd } },
+    json: { action, parameters },
   });
   return ((await res.json()) as { id: string }).id;
+}
+
+const execute = (cmd: string): Promise<string> => start('core.local', { cmd });
+
+/**
+ * `st2 execution tail` of a running execution that prints `tick` until `gate` exists: st2 shows
+ * only output produced after it connects, so the gate opens once st2 has shown a tick.
+ */
+async function tailThroughGate(id: string, gate: string): Promise<CliResult> {
+  await squall.waitFor(id, ['running']);
+  const child = st2Process(['execution', 'tail', id]);
+  const done = finished(child);
+  await waitForOutput(child, 'tick\n');
+  writeFileSync(gate, '');
+  return done;
 }
 
 /** A workflow of two shell tasks; the first ticks until its gate file exists. */
@@ -214,15 +229,9 @@ describe.skipIf(reason !== undefined)(
     });
 
     it('st2 execution tail follows a running execution live, and replays a finished one', async () => {
-      // st2 shows only output produced after it connects: tick until it has shown one.
-      const gateDir = mkdtempSync(join(tmpdir(), 'squall-st2-gate-'));
-      const id = await execute(`while [ ! -f ${gateDir}/go ]; do echo tick; sleep 0.1; done; echo late`);
-      await squall.waitFor(id, ['running']);
-      const child = st2Process(['execution', 'tail', id]);
-      const done = finished(child);
-      await waitForOutput(child, 'tick\n');
-      writeFileSync(join(gateDir, 'go'), '');
-      const live = await done;
+      const gate = join(mkdtempSync(join(tmpdir(), 'squall-st2-gate-')), 'go');
+      const id = await execute(`while [ ! -f ${gate} ]; do echo tick; sleep 0.1; done; echo late`);
+      const live = await tailThroughGate(id, gate);
       expect(live.code).toBe(0);
       expect(live.stdout).toMatch(/tick\nlate\n/);
       expect(live.stdout).toContain(`Execution ${id} has completed (status=succeeded).`);
@@ -232,19 +241,9 @@ describe.skipIf(reason !== undefined)(
     });
 
     it('st2 execution tail follows a workflow: each task starts, prints and finishes, then the workflow ends', async () => {
-      const gateDir = mkdtempSync(join(tmpdir(), 'squall-st2-gate-'));
-      const res = await squall.api('/api/v1/executions', {
-        method: 'POST',
-        headers: { 'st2-api-key': squall.adminApiKey ?? '' },
-        json: { action: 'tailing.two_tasks', parameters: { gate: join(gateDir, 'go') } },
-      });
-      const id = ((await res.json()) as { id: string }).id;
-      await squall.waitFor(id, ['running']);
-      const child = st2Process(['execution', 'tail', id]);
-      const done = finished(child);
-      await waitForOutput(child, 'tick\n');
-      writeFileSync(join(gateDir, 'go'), '');
-      const tail = await done;
+      const gate = join(mkdtempSync(join(tmpdir(), 'squall-st2-gate-')), 'go');
+      const id = await start('tailing.two_tasks', { gate });
+      const tail = await tailThroughGate(id, gate);
       expect(tail.code).toBe(0);
       const first = /Child execution \(task=first\) ([0-9a-f]{24}) has finished \(status=succeeded\)\./;
       const second = /Child execution \(task=second\) ([0-9a-f]{24}) has started\./;
