@@ -108,6 +108,84 @@ describe('pause and resume', () => {
   });
 });
 
+// StackStorm's test_pause_and_resume_cascade_from_subworkflow and test_pause_from_*_subworkflows_*.
+describe('pause and resume from a sub-workflow', () => {
+  async function subworkflowOf(id: string, task: string): Promise<string> {
+    const [sub] = await taskChildren(id, task, 'running');
+    const subId = String(sub?.['id']);
+    await taskChildren(subId, 'task1', 'running');
+    return subId;
+  }
+
+  it('pausing a sub-workflow pauses the workflow once nothing else runs; resuming it resumes both', async () => {
+    const path = tempfile();
+    const id = await run(squall, 'examples.orquesta-test-pause-subworkflow', { tempfile: path });
+    const subId = await subworkflowOf(id, 'task1');
+    await put(squall, subId, 'pausing');
+    await until(squall, subId, statusIs('pausing', 'paused'));
+    expect((await until(squall, id, statusIs('running')))['status']).toBe('running');
+    remove(path);
+    await until(squall, subId, statusIs('paused'));
+    await until(squall, id, statusIs('paused'));
+    await put(squall, subId, 'resuming');
+    await until(squall, subId, statusIs('succeeded'));
+    await until(squall, id, statusIs('succeeded'));
+  });
+
+  it('one of two sub-workflows paused: the workflow runs on, pauses when the other ends, resumes with it', async () => {
+    const [file1, file2] = [tempfile(), tempfile()];
+    const id = await run(squall, 'examples.orquesta-test-pause-subworkflows', { file1, file2 });
+    const sub1 = await subworkflowOf(id, 'task1');
+    const sub2 = await subworkflowOf(id, 'task2');
+    await put(squall, sub1, 'pausing');
+    remove(file1);
+    await until(squall, sub1, statusIs('paused'));
+    await until(squall, id, statusIs('running'));
+    await until(squall, sub2, statusIs('running'));
+    remove(file2);
+    await until(squall, sub2, statusIs('succeeded'));
+    await until(squall, id, statusIs('paused'));
+    await put(squall, sub1, 'resuming');
+    await until(squall, sub1, statusIs('succeeded'));
+    await until(squall, id, statusIs('succeeded'));
+    expect(taskNames(await children(squall, id, '?depth=1'))).toEqual(['task1', 'task2', 'task3']);
+  });
+
+  it('one of two sub-workflows paused and resumed while the workflow still runs', async () => {
+    const [file1, file2] = [tempfile(), tempfile()];
+    const id = await run(squall, 'examples.orquesta-test-pause-subworkflows', { file1, file2 });
+    const sub1 = await subworkflowOf(id, 'task1');
+    const sub2 = await subworkflowOf(id, 'task2');
+    await put(squall, sub1, 'pausing');
+    remove(file1);
+    await until(squall, sub1, statusIs('paused'));
+    await put(squall, sub1, 'resuming');
+    await until(squall, sub1, statusIs('succeeded'));
+    expect((await until(squall, id, statusIs('running')))['status']).toBe('running');
+    remove(file2);
+    await until(squall, sub2, statusIs('succeeded'));
+    await until(squall, id, statusIs('succeeded'));
+  });
+
+  it('both sub-workflows paused from below: resuming the workflow resumes them', async () => {
+    const [file1, file2] = [tempfile(), tempfile()];
+    const id = await run(squall, 'examples.orquesta-test-pause-subworkflows', { file1, file2 });
+    const sub1 = await subworkflowOf(id, 'task1');
+    const sub2 = await subworkflowOf(id, 'task2');
+    await put(squall, sub1, 'pausing');
+    await put(squall, sub2, 'pausing');
+    remove(file1);
+    remove(file2);
+    await until(squall, sub1, statusIs('paused'));
+    await until(squall, sub2, statusIs('paused'));
+    await until(squall, id, statusIs('paused'));
+    await put(squall, id, 'resuming');
+    await until(squall, sub1, statusIs('succeeded'));
+    await until(squall, sub2, statusIs('succeeded'));
+    await until(squall, id, statusIs('succeeded'));
+  });
+});
+
 describe('with-items pause and resume', () => {
   it('pauses between batches of a with-items task and resumes the remaining items', async () => {
     const paths = [tempfile(), tempfile(), tempfile(), tempfile()];

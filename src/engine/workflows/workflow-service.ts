@@ -213,7 +213,8 @@ export class WorkflowService {
       isCompleted(child.status) ||
       child.status === 'paused' ||
       child.status === 'pending' ||
-      (child.status === 'running' && previous === 'resuming');
+      // Resumed: through `resuming`, or straight from `paused` when its own sub-workflow resumed.
+      (child.status === 'running' && (previous === 'resuming' || previous === 'paused'));
     if (!relevant || !child.parentId) return;
     this.#resolve(child.parentId, (id) => {
       if (id) this.deliver(id, { type: 'child', child });

@@ -148,7 +148,17 @@ function onActionStatus(s: Step, event: ActionEvent): void {
     completeTask(s, entry);
     return;
   }
+  if (isPaused(previous) && isActive(entry.status)) resumedFromBelow(state);
   afterTaskProgress(s, entry);
+}
+
+/**
+ * A paused task's action was resumed directly (a sub-workflow resumed on its own): the workflow it
+ * paused runs again, as StackStorm's handle_action_execution_resume does. A workflow the user
+ * is pausing stays pausing.
+ */
+function resumedFromBelow(state: WorkflowState): void {
+  if (state.status === 'paused') state.status = 'running';
 }
 
 /** A with-items task's status from its items' (Orquesta waits for running items before failing). */

@@ -56,6 +56,25 @@ describe('pause and resume', () => {
     ]);
   });
 
+  it('runs again when a paused task is resumed from below, as StackStorm resumes the parents', () => {
+    // task2 (a sub-workflow) paused on its own, then was resumed on its own.
+    const run = drive(SEQUENCE, {}, [
+      ['task1', 'succeeded', {}],
+      ['task2', 'paused'],
+      ['task2', 'running'],
+    ]);
+    expect(run.steps[2]).toEqual([{ type: 'workflow_status', status: 'paused' }]);
+    expect(run.steps[3]).toEqual([{ type: 'workflow_status', status: 'running' }]);
+    const pausing = drive(SEQUENCE, {}, [
+      ['task1', 'running'],
+      'pause',
+      ['task1', 'paused'],
+      ['task1', 'running'],
+    ]);
+    expect(pausing.steps[3]).toEqual([{ type: 'workflow_status', status: 'paused' }]);
+    expect(pausing.steps[4]).toEqual([{ type: 'workflow_status', status: 'running' }]);
+  });
+
   it('pauses on a pending inquiry and carries on once it is answered', () => {
     const run = drive(SEQUENCE, {}, [
       ['task1', 'pending'],
