@@ -58,7 +58,9 @@ export interface CaptureFigures {
   producer: string;
   /** MB/s of the action's own run (its first to its last byte) with its output going … */
   devNull: number;
-  /** … into `cat > /dev/null` in the action's own session (the cheapest reader there is), */
+  /**
+   * … into `cat > /dev/null` through a FIFO, the action in a session of its own as Squall runs
+   * it and cat in this one: the cheapest reader there is, */
   catReader: number;
   /**
    * … into a Node process that reads and discards it, spawned as Squall spawns actions (own
@@ -124,7 +126,12 @@ export async function outputCapture(
     for (let round = 0; round < rounds; round++) {
       execFileSync('setsid', ['bash', '-c', timed(' > /dev/null')]);
       best.devNull = Math.max(best.devNull, megabytes / seconds());
-      execFileSync('setsid', ['bash', '-c', timed(' | cat > /dev/null')]);
+      const fifo = join(dir, 'fifo');
+      execFileSync('bash', [
+        '-c',
+        `rm -f ${fifo}; mkfifo ${fifo}; setsid bash -c "$0" > ${fifo} & cat ${fifo} > /dev/null; wait`,
+        timed(''),
+      ]);
       best.catReader = Math.max(best.catReader, megabytes / seconds());
       await bareNodeReader(timed(''), fifos);
       best.bareReader = Math.max(best.bareReader, megabytes / seconds());
