@@ -17,6 +17,7 @@ import { parseQueryString } from './query-params.ts';
 import { registerActionRoutes } from './routes/actions.ts';
 import { registerApiKeyRoutes } from './routes/apikeys.ts';
 import { registerTokenRoutes } from './routes/auth-tokens.ts';
+import { registerInquiryRoutes } from './routes/inquiries.ts';
 import { registerKeyRoutes } from './routes/keys.ts';
 import { registerExecutionReadRoutes } from './routes/executions-read.ts';
 import { registerExecutionControlRoutes, registerExecutionWriteRoutes } from './routes/executions-write.ts';
@@ -122,6 +123,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     registerApiKeyRoutes(app, `${prefix}/apikeys`, ctx);
     registerUserRoutes(app, `${prefix}/user`, ctx);
     registerKeyRoutes(app, `${prefix}/keys`, ctx);
+    registerInquiryRoutes(app, `${prefix}/inquiries`, ctx);
   }
 
   const hub = new StreamHub(options.engine, { webUiBaseUrl: options.webUiBaseUrl, maxQueuedEvents: 100_000 });

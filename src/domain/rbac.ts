@@ -38,6 +38,10 @@ export const PermissionType = {
   apiKeyDelete: 'api_key_delete',
   apiKeyAll: 'api_key_all',
   streamView: 'stream_view',
+  inquiryList: 'inquiry_list',
+  inquiryView: 'inquiry_view',
+  inquiryRespond: 'inquiry_respond',
+  inquiryAll: 'inquiry_all',
 } as const;
 export type PermissionType = (typeof PermissionType)[keyof typeof PermissionType];
 

@@ -18,6 +18,7 @@ import { EventBus } from './events.ts';
 import type { CreateOptions, ExecutionRequest } from './executions/create-execution.ts';
 import { ExecutionCreator } from './executions/create-execution.ts';
 import { ExecutionControl } from './executions/control.ts';
+import { Inquiries } from './inquiries/inquiries.ts';
 import { recoverInterrupted, type RecoveryReport } from './recovery.ts';
 import { RetentionTimer, type CollectionReport, type RetentionPolicy } from './retention.ts';
 import { nowMicros } from '../domain/time.ts';
@@ -58,6 +59,8 @@ export interface EngineOptions {
   onError: (error: unknown, context: string) => void;
   /** Told what each garbage collection pass deleted. */
   onRetention?: (report: CollectionReport) => void;
+  /** How often pending inquiries are checked for an expired TTL; default a minute (TTLs are in minutes). */
+  inquiryCheckMs?: number;
 }
 
 export interface EngineDeps {
@@ -84,6 +87,9 @@ export class Engine {
   readonly #retention: RetentionTimer | undefined;
   /** Orquesta and ActionChain workflows: their state, children and control. */
   readonly workflows: WorkflowService;
+  /** Executions of the `inquirer` runner waiting for an answer. */
+  readonly inquiries: Inquiries;
+  readonly #inquiryCheckMs: number;
   readonly #role: EngineRole;
   /** Set when the store is shared with other processes. */
   readonly #relay: EventRelay | undefined;
@@ -185,6 +191,14 @@ export class Engine {
       datastore: this.datastore,
       onError: options.onError,
     });
+    this.inquiries = new Inquiries({
+      store: deps.store,
+      bus,
+      control: this.control,
+      getExecution: (id) => this.getExecution(id),
+      onError: options.onError,
+    });
+    this.#inquiryCheckMs = options.inquiryCheckMs ?? 60_000;
     bus.subscribe((event) => {
       if (event.type === 'execution.created') this.#dispatcher.notifyCreated(event.record.delay > 0);
     });
@@ -216,11 +230,13 @@ export class Engine {
     await recoverWorkflows(this.#store, this.workflows);
     if (this.#role !== 'api') this.#dispatcher.start();
     this.#retention?.start();
+    if (this.#role !== 'api') this.inquiries.start(this.#inquiryCheckMs, nowMicros);
     return report;
   }
 
   async shutdown(graceMs: number): Promise<void> {
     await this.#retention?.stop();
+    await this.inquiries.stop();
     await this.#reaper?.stop();
     await this.#dispatcher.shutdown(graceMs);
     await this.workflows.idle();

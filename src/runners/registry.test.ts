@@ -8,6 +8,7 @@ describe('createRunners', () => {
     const runners = createRunners();
     expect([...runners.keys()].sort()).toEqual([
       'http-request',
+      'inquirer',
       'local-shell-cmd',
       'local-shell-script',
       'noop',

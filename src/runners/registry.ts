@@ -2,9 +2,10 @@
  * The runners Squall can execute, by runner type name. The workflow runners (`orquesta`,
  * `action-chain`) drive child executions, so the engine adds them (src/engine/workflows/). Runner
  * types that the catalogue lists but neither provides (remote-shell-*, python-script, winrm-*,
- * announcement, inquirer) are for the engine to fail with a clear message.
+ * announcement) are for the engine to fail with a clear message.
  */
 import { createHttpRequestRunner, type HttpRequestOptions } from './http/http-request-runner.ts';
+import { createInquirerRunner } from './inquirer/inquirer-runner.ts';
 import { createLocalShellCmdRunner } from './local-shell/local-shell-cmd.ts';
 import { createLocalShellScriptRunner } from './local-shell/local-shell-script.ts';
 import type { LocalShellOptions } from './local-shell/options.ts';
@@ -19,5 +20,6 @@ export function createRunners(options: CreateRunnersOptions = {}): Map<string, R
     ['local-shell-cmd', createLocalShellCmdRunner(options)],
     ['local-shell-script', createLocalShellScriptRunner(options)],
     ['http-request', createHttpRequestRunner(options)],
+    ['inquirer', createInquirerRunner()],
   ]);
 }

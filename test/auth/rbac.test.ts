@@ -182,6 +182,51 @@ describe('role × route matrix', () => {
   });
 });
 
+describe('inquiries', () => {
+  it("needs inquiry_list / inquiry_view / inquiry_respond, then the inquiry's own users and roles", async () => {
+    const ask = async (parameters: Record<string, unknown>): Promise<string> => {
+      const res = await squall.api('/api/v1/executions', {
+        method: 'POST',
+        headers: keys.admin,
+        json: { action: 'core.ask', parameters },
+      });
+      const id = ((await res.json()) as { id: string }).id;
+      await squall.waitFor(id, ['pending']);
+      return id;
+    };
+    const respond = async (user: User, id: string): Promise<{ status: number; body: unknown }> => {
+      const res = await squall.api(`/api/v1/inquiries/${id}`, {
+        method: 'PUT',
+        headers: keys[user],
+        json: { id, response: { continue: true } },
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const forRole = await ask({ roles: ['observer'] });
+    // The observer reads every inquiry but may not answer one: inquiry_respond is not read-only.
+    expect((await squall.api('/api/v1/inquiries', { headers: keys.watcher })).status).toBe(200);
+    expect((await squall.api(`/api/v1/inquiries/${forRole}`, { headers: keys.watcher })).status).toBe(200);
+    expect(await respond('watcher', forRole)).toEqual({
+      status: 403,
+      body: {
+        faultstring: `User "watcher" doesn't have required permission "inquiry_respond" on resource "inquiry:${forRole}"`,
+      },
+    });
+    expect((await squall.api('/api/v1/inquiries', { headers: keys.nobody })).status).toBe(403);
+    // An admin passes RBAC, but the inquiry asks for the observer role, which admin2 does not hold.
+    expect(await respond('admin2', forRole)).toEqual({
+      status: 403,
+      body: { faultstring: `User "admin2" does not have permission to respond to inquiry "${forRole}".` },
+    });
+    const forAdmin2 = await ask({ users: ['admin2'] });
+    expect((await respond('admin', forAdmin2)).status).toBe(403);
+    expect(await respond('admin2', forAdmin2)).toEqual({
+      status: 200,
+      body: { id: forAdmin2, response: { continue: true } },
+    });
+  });
+});
+
 describe('execution context', () => {
   it('records who ran an execution and their roles, as StackStorm does with RBAC on', async () => {
     const res = await squall.api('/api/v1/executions', {

@@ -188,6 +188,12 @@ export function registerAuthorization(app: FastifyInstance, auth: AuthService, e
         return assert(PermissionType.runnerTypeView, { uid: `runner_type:${params['nameOrId'] ?? ''}` });
       case 'GET /stream':
         return assert(PermissionType.streamView);
+      case 'GET /inquiries':
+        return assert(PermissionType.inquiryList);
+      case 'GET /inquiries/:id':
+        return assert(PermissionType.inquiryView, { uid: `inquiry:${params['id'] ?? ''}` });
+      case 'PUT /inquiries/:id':
+        return assert(PermissionType.inquiryRespond, { uid: `inquiry:${params['id'] ?? ''}` });
       default:
         throw new ForbiddenError(`Administrator access required for ${request.method} ${route}`);
     }

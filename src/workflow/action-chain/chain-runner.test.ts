@@ -317,6 +317,28 @@ chain:
     ]);
   });
 
+  it('pauses on a pending inquiry; once answered and resumed, runs on with the response', () => {
+    const asked = { schema: {}, roles: [], users: [], route: 'developers', ttl: 1440 };
+    const answered = { ...asked, response: { secondfactor: 'x1' } };
+    // StackStorm resumes the chain before the inquiry completes; the other order works the same.
+    for (const order of [
+      ['resume', 'answer'],
+      ['answer', 'resume'],
+    ] as const) {
+      const events = order.map((e) =>
+        e === 'resume' ? 'resume' : (['task1', 'succeeded', answered] as const),
+      );
+      const run = runChain(exampleChain('chain_test_inquiry'), {}, [['task1', 'pending', asked], ...events]);
+      expect(run.steps[1]).toMatchObject([{ type: 'chain_status', status: 'paused' }]);
+      // The inquiry is never run again, and the next task gets its answer.
+      expect(run.runs.map((r) => r.node)).toEqual(['task1', 'task2']);
+      expect(run.runs[1]?.parameters).toEqual({
+        cmd: 'echo "We can now authenticate to "foo" service with x1"',
+      });
+      expect(run.state.result.tasks.map((t) => [t.name, t.state])).toEqual([['task1', 'succeeded']]);
+    }
+  });
+
   it('cancels after the running task without starting the next', () => {
     const run = runChain(exampleChain('chain_test_pause_resume'), { tempfile: '/tmp/t', message: 'hi' }, [
       'cancel',

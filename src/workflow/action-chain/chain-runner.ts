@@ -175,17 +175,26 @@ function onActionStatus(s: Step, event: Extract<ChainEvent, { type: 'action_stat
   if (state.current !== event.node || !DONE.includes(event.status)) return;
   const node = state.spec.chain.find((n) => n.name === event.node) as ChainNode;
   const result = event.result ?? null;
-  state.results[node.name] = result;
+  const last = state.result.tasks[state.result.tasks.length - 1];
+  // A paused task (or an answered inquiry) that reports again replaces its earlier record (as on
+  // resume in StackStorm).
+  const replaced = last?.name === node.name && (last.state === 'paused' || last.state === 'pending');
+  // StackStorm's quirk on resume, which its inquiry example relies on
+  // (`{{ task1.result.response.x }}`): templates then see the earlier result with the new one
+  // under `result`.
+  const earlier = replaced ? last.result : undefined;
+  state.results[node.name] =
+    typeof earlier === 'object' && earlier !== null && !Array.isArray(earlier)
+      ? { ...earlier, result }
+      : result;
   let error: string | undefined;
   try {
-    publish(s, node, result);
+    publish(s, node, state.results[node.name] ?? null);
   } catch (e) {
     error = `Failed running task "${node.name}". ${e instanceof Error ? e.message : String(e)}`;
     state.results[node.name] = { error };
   }
-  const last = state.result.tasks[state.result.tasks.length - 1];
-  // A paused task that reports again replaces its earlier record (as on resume in StackStorm).
-  if (last && last.name === node.name && last.state === 'paused') state.result.tasks.pop();
+  if (replaced) state.result.tasks.pop();
   state.result.tasks.push({
     id: node.name,
     name: node.name,
@@ -245,7 +254,9 @@ function advance(s: Step, node: ChainNode, status: ChildStatus): void {
     finishChain(state, 'canceled');
     return;
   }
-  if (state.status === 'pausing') {
+  // Paused (or pausing): the next node waits for the resume. A task can also complete while the
+  // chain is paused, e.g. an inquiry answered before the chain's resume is seen.
+  if (state.status === 'pausing' || state.status === 'paused') {
     state.status = 'paused';
     state.current = next;
     return;
@@ -270,6 +281,8 @@ function cancel(s: Step): void {
 function resume(s: Step): void {
   const { state } = s;
   state.status = 'running';
+  // An inquiry is answered, not resumed: the chain runs again and waits for its completion.
+  if (state.current && lastRecordState(state) === 'pending') return;
   if (state.current && lastRecordState(state) === 'paused') {
     s.commands.push({ type: 'resume_action', node: state.current });
     return;

@@ -85,7 +85,10 @@ export function step(previous: WorkflowState, event: WorkflowEvent, options: Ste
       break;
   }
   runReadyTasks(s);
-  finish(s, before);
+  // A resume finds the execution `resuming`: whatever the workflow settles to (running, or paused
+  // again on a pending inquiry) is news to the engine even if it was paused before.
+  const resumed = event.type === 'resume' && (before === 'paused' || before === 'pausing');
+  finish(s, resumed ? 'resuming' : before);
   return { state, commands: s.commands };
 }
 
@@ -225,15 +228,17 @@ function resume(s: Step): void {
   const { state } = s;
   if (state.status !== 'paused' && state.status !== 'pausing') return;
   state.status = 'running';
+  s.resumed = true;
+  // Paused actions are resumed; a pending inquiry waits for its answer, not for a resume.
   for (const { entry } of latestTasks(state)) {
     if (entry.items) {
       entry.items.forEach((item, itemId) => {
-        if (!isPaused(item.status)) return;
+        if (item.status !== 'paused') return;
         item.status = 'resuming';
         s.commands.push({ type: 'resume_action', taskId: entry.id, route: entry.route, itemId });
       });
       if (entry.status === 'paused') entry.status = 'running';
-    } else if (isPaused(entry.status)) {
+    } else if (entry.status === 'paused') {
       // Active again: the workflow does not settle back to paused before the action reports.
       entry.status = 'resuming';
       s.commands.push({ type: 'resume_action', taskId: entry.id, route: entry.route });

@@ -76,14 +76,47 @@ describe('pause and resume', () => {
   });
 
   it('pauses on a pending inquiry and carries on once it is answered', () => {
-    const run = drive(SEQUENCE, {}, [
-      ['task1', 'pending'],
-      'resume',
-      ['task1', 'running'],
-      ['task1', 'succeeded', {}],
-    ]);
+    const run = drive(SEQUENCE, {}, [['task1', 'pending'], 'resume', ['task1', 'succeeded', {}]]);
     expect(run.steps[1]).toEqual([{ type: 'workflow_status', status: 'paused' }]);
-    expect(actionsRun(run.steps[4] ?? [])).toEqual([{ task: 'task2', action: 'core.noop', input: {} }]);
+    // The answer resumes the workflow first: the inquiry is not resumed, it waits for its answer.
+    expect(run.steps[2]).toEqual([{ type: 'workflow_status', status: 'running' }]);
+    expect(actionsRun(run.steps[3] ?? [])).toEqual([{ task: 'task2', action: 'core.noop', input: {} }]);
+  });
+
+  it('pauses again once one of two parallel inquiries is answered', () => {
+    const definition = `
+version: 1.0
+tasks:
+  start:
+    action: core.noop
+    next:
+      - do: [ask_jack, ask_jill]
+  ask_jack:
+    action: core.ask
+    next:
+      - do: finish
+  ask_jill:
+    action: core.ask
+    next:
+      - do: finish
+  finish:
+    join: all
+    action: core.noop
+`;
+    const run = drive(definition, {}, [
+      ['start', 'succeeded', {}],
+      ['ask_jack', 'pending'],
+      ['ask_jill', 'pending'],
+      'resume',
+      ['ask_jack', 'succeeded', {}],
+      'resume',
+      ['ask_jill', 'succeeded', {}],
+    ]);
+    expect(run.steps[3]).toEqual([{ type: 'workflow_status', status: 'paused' }]);
+    expect(run.steps[4]).toEqual([{ type: 'workflow_status', status: 'running' }]);
+    expect(run.steps[5]).toEqual([{ type: 'workflow_status', status: 'paused' }]);
+    expect(run.steps[6]).toEqual([{ type: 'workflow_status', status: 'running' }]);
+    expect(actionsRun(run.steps[7] ?? [])).toEqual([{ task: 'finish', action: 'core.noop', input: {} }]);
   });
 
   it('pauses a with-items task between items', () => {

@@ -11,7 +11,7 @@ import { logError, type Step } from './step-context.ts';
 
 export function finish(s: Step, before: Status): void {
   const { state } = s;
-  settle(state);
+  settle(state, s.resumed === true);
   if (isCompleted(state.status)) {
     if (s.completed && !isCompleted(before)) s.completed.term = true;
     const remediating = state.status === 'failed' && state.staged.some((t) => t.ready && t.runOnFail);
@@ -35,15 +35,16 @@ export function finish(s: Step, before: Status): void {
   }
 }
 
-function settle(state: WorkflowState): void {
+function settle(state: WorkflowState, resumed: boolean): void {
   const active = hasActiveTasks(state);
   if (active) return;
   switch (state.status) {
     case 'running':
     case 'resuming': {
       if (state.staged.some((t) => t.ready)) return;
-      if (latestTasks(state).some(({ entry }) => isPaused(entry.status))) {
-        state.status = 'paused';
+      const paused = latestTasks(state).filter(({ entry }) => isPaused(entry.status));
+      if (paused.length > 0) {
+        if (!resumed || paused.some(({ entry }) => entry.status !== 'pending')) state.status = 'paused';
         return;
       }
       state.status = 'succeeded';

@@ -8,6 +8,11 @@ export interface Step {
   readonly functions: ExtraFunctions;
   /** The task completed by this step, if any: it ends its branch when the workflow ends with it. */
   completed?: TaskState;
+  /**
+   * This step resumed the workflow: pending inquiries do not pause it again now, since a resume
+   * comes with (just before) an answer; the answer's completion then carries the workflow on.
+   */
+  resumed?: boolean;
 }
 
 /** Records an error once (Orquesta ignores exact duplicates). */
