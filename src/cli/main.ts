@@ -153,6 +153,9 @@ export async function runCli(argvIn: readonly string[], io: CliIo): Promise<numb
       stderr: io.stderr,
       now,
     });
+    // One reader for every readLine: what arrives past a line (piped answers) waits for the next.
+    let stdin: AsyncIterator<Buffer | string> | undefined;
+    let buffered = '';
     const ctx: Context = {
       api: new ApiClient(settings.url, { apiKey: settings.apiKey, token: settings.token }, io.fetch),
       out,
@@ -162,11 +165,12 @@ export async function runCli(argvIn: readonly string[], io: CliIo): Promise<numb
         // Raw before the prompt: whatever is typed once the prompt shows is not echoed.
         if (hidden) io.setRawMode?.(true);
         if (io.stdinIsTTY) io.stderr.write(prompt);
-        let text = '';
+        stdin ??= io.stdin[Symbol.asyncIterator]();
         try {
-          for await (const chunk of io.stdin) {
-            text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-            if (LINE_ENDS.some((c) => text.includes(c))) break;
+          while (!LINE_ENDS.some((c) => buffered.includes(c))) {
+            const next = await stdin.next();
+            if (next.done === true) break;
+            buffered += typeof next.value === 'string' ? next.value : next.value.toString('utf8');
           }
         } finally {
           if (hidden) {
@@ -174,10 +178,23 @@ export async function runCli(argvIn: readonly string[], io: CliIo): Promise<numb
             io.stderr.write('\n');
           }
         }
-        return hidden ? typedLine(text) : (text.split(/\r?\n/)[0] ?? '');
+        if (hidden) {
+          const typed = buffered;
+          buffered = '';
+          return typedLine(typed);
+        }
+        const end = /\r?\n/.exec(buffered);
+        const line = end ? buffered.slice(0, end.index) : buffered;
+        buffered = end ? buffered.slice(end.index + end[0].length) : '';
+        return line;
       },
     };
-    return await command.run(ctx, { values, positionals: parsed.positionals });
+    try {
+      return await command.run(ctx, { values, positionals: parsed.positionals });
+    } finally {
+      // Done reading: lets the process exit (a terminal's stdin would otherwise keep it alive).
+      await stdin?.return?.();
+    }
   } catch (error) {
     if (error instanceof UsageError)
       return fail(`${error.message}\nRun "squall ${command.name} --help" for its options.`, EXIT.usage);

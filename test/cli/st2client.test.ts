@@ -260,6 +260,25 @@ describe.skipIf(reason !== undefined)(
       expect(at(first)).toBeLessThan(at(second));
     });
 
+    it('st2 inquiry list / get / respond answer a core.ask', async () => {
+      const id = await start('core.ask', { route: 'ops' });
+      await squall.waitFor(id, ['pending']);
+      const list = await st2(['inquiry', 'list']);
+      expect(list.code).toBe(0);
+      expect(list.stdout).toMatch(new RegExp(`\\| ${id} +\\| +\\| +\\| ops +\\| 1440 +\\|`));
+      const get = await st2(['inquiry', 'get', id, '-j']);
+      expect(get.code).toBe(0);
+      expect(JSON.parse(get.stdout)).toMatchObject({ id, route: 'ops', schema: { title: 'response_data' } });
+      const wrong = await st2(['inquiry', 'respond', id, '-r', '{"continue": "maybe"}']);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stdout + wrong.stderr).toContain("'maybe' is not of type 'boolean'");
+      const answered = await st2(['inquiry', 'respond', id, '-r', '{"continue": true}']);
+      expect(answered.stderr).toBe('');
+      expect(answered.stdout).toContain(`Response accepted for inquiry ${id}.`);
+      const done = await squall.waitFor(id, ['succeeded']);
+      expect((done['result'] as Record<string, unknown>)['response']).toEqual({ continue: true });
+    });
+
     it('st2 action list / get and st2 runner list', async () => {
       const list = await st2(['action', 'list']);
       expect(list.code).toBe(0);
