@@ -1,4 +1,5 @@
-// Copies what `tsc` does not emit (plain-SQL migrations) next to the compiled modules in dist/.
+// Copies what `tsc` does not emit (plain-SQL migrations, the Python action wrapper) next to the
+// compiled modules in dist/.
 // The target folder is replaced, not merged: a migration renamed or removed in src/ must not live
 // on in dist/, where the migrator would find it.
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
@@ -11,3 +12,10 @@ for (const backend of readdirSync('src/store', { withFileTypes: true })) {
   rmSync(to, { recursive: true, force: true });
   cpSync(from, to, { recursive: true });
 }
+
+const wrapper = 'runners/python/wrapper';
+rmSync(join('dist', wrapper), { recursive: true, force: true });
+cpSync(join('src', wrapper), join('dist', wrapper), {
+  recursive: true,
+  filter: (path) => !path.includes('__pycache__'),
+});

@@ -67,12 +67,28 @@ export async function startServer(config: Config, environment: ServerEnvironment
     else console.error(context, error);
   };
   const fifos = createFifoPool();
+  const auth = createAuthService(store, {
+    dataDir: config.dataDir,
+    enabled: config.auth,
+    systemUser: SYSTEM_USER,
+    tokenTtlSeconds: config.authTokenTtlSeconds,
+    permissionIsolation: config.permissionIsolation,
+    onProblem: (problem) => onError(new Error(problem), 'RBAC file skipped'),
+  });
   const engine = await Engine.create(
     {
       store,
       runnerTypes: RUNNER_TYPES,
-      runners: createRunners({ baseEnv: environment.actionEnv, fifos }),
+      runners: createRunners({
+        baseEnv: environment.actionEnv,
+        fifos,
+        virtualenvsDir: join(config.dataDir, 'virtualenvs'),
+        configsDir: join(config.dataDir, 'configs'),
+      }),
       datastoreKey: loadOrCreateKey(join(config.dataDir, 'datastore.key')),
+      ...(config.auth
+        ? { actionToken: async (user: string) => (await auth.issueToken(user, undefined)).token }
+        : {}),
     },
     {
       runnerPoolSize: config.runnerPoolSize,
@@ -87,14 +103,6 @@ export async function startServer(config: Config, environment: ServerEnvironment
       onError,
     },
   );
-  const auth = createAuthService(store, {
-    dataDir: config.dataDir,
-    enabled: config.auth,
-    systemUser: SYSTEM_USER,
-    tokenTtlSeconds: config.authTokenTtlSeconds,
-    permissionIsolation: config.permissionIsolation,
-    onProblem: (problem) => onError(new Error(problem), 'RBAC file skipped'),
-  });
   const app = buildApi({
     engine,
     auth,
@@ -122,6 +130,8 @@ export async function startServer(config: Config, environment: ServerEnvironment
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     url = `http://${config.host}:${port}`;
+    // `--port 0`: the API URL actions call back names the port the system picked.
+    if (new URL(config.apiUrl).port === '0') engine.useApiUrl(`${url}/api/v1`);
   }
   app.log.info({ role: config.role, url: url || undefined }, 'squall started');
   const server = app;

@@ -69,6 +69,8 @@ export interface EngineDeps {
   runners: ReadonlyMap<string, Runner>;
   /** Key for secret datastore values (the data directory's key file); default: one per process. */
   datastoreKey?: Buffer;
+  /** Issues the token an action calls the API with, as the execution's user; none without auth. */
+  actionToken?: (user: string) => Promise<string>;
 }
 
 export class Engine {
@@ -90,6 +92,7 @@ export class Engine {
   /** Executions of the `inquirer` runner waiting for an answer. */
   readonly inquiries: Inquiries;
   readonly #inquiryCheckMs: number;
+  #apiUrl: string;
   readonly #role: EngineRole;
   /** Set when the store is shared with other processes. */
   readonly #relay: EventRelay | undefined;
@@ -104,6 +107,9 @@ export class Engine {
     broadcast: Broadcast | undefined,
   ) {
     this.#role = options.role ?? 'all';
+    this.#apiUrl = options.apiUrl;
+    // Read on every use: the URL may be settled only once the server listens (see useApiUrl).
+    const currentApiUrl = (): string => this.#apiUrl;
     const leaseMs = options.leaseMs ?? 30_000;
     this.#store = deps.store;
     this.bus = bus;
@@ -139,12 +145,15 @@ export class Engine {
           ...createWorkflowRunners((executionId) => this.workflows.start(executionId)),
         ]),
         output: this.#output,
+        actionToken: deps.actionToken,
         onError: options.onError,
       },
       {
         poolSize: options.runnerPoolSize,
         owner: options.owner,
-        apiUrl: options.apiUrl,
+        get apiUrl() {
+          return currentApiUrl();
+        },
         pollIntervalMs: 2000,
         maxOutputBytesPerStream,
         leaseMs,
@@ -186,7 +195,9 @@ export class Engine {
       creator: this.#creator,
       control: this.control,
       runnerTypes: registry,
-      apiUrl: options.apiUrl,
+      get apiUrl() {
+        return currentApiUrl();
+      },
       shared: broadcast !== undefined,
       datastore: this.datastore,
       onError: options.onError,
@@ -242,6 +253,14 @@ export class Engine {
     await this.workflows.idle();
     // Last, so that the outcomes just recorded still reach the other processes.
     await this.#relay?.stop();
+  }
+
+  /**
+   * The API URL actions call back (`ST2_ACTION_API_URL`) and workflows see (`st2.api_url`), once
+   * it is known: a server asked for any free port learns its own only when it listens.
+   */
+  useApiUrl(url: string): void {
+    this.#apiUrl = url;
   }
 
   /** StackStorm's workflow inspection (`POST /api/v1/workflows/inspect`). */

@@ -12,6 +12,7 @@ describe('createRunners', () => {
       'local-shell-cmd',
       'local-shell-script',
       'noop',
+      'python-script',
     ]);
     for (const name of runners.keys()) expect(getRunnerTypeByName(name)).toBeDefined();
   });

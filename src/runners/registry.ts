@@ -1,8 +1,8 @@
 /**
  * The runners Squall can execute, by runner type name. The workflow runners (`orquesta`,
  * `action-chain`) drive child executions, so the engine adds them (src/engine/workflows/). Runner
- * types that the catalogue lists but neither provides (remote-shell-*, python-script, winrm-*,
- * announcement) are for the engine to fail with a clear message.
+ * types that the catalogue lists but neither provides (remote-shell-*, winrm-*, announcement) are
+ * for the engine to fail with a clear message.
  */
 import { createHttpRequestRunner, type HttpRequestOptions } from './http/http-request-runner.ts';
 import { createInquirerRunner } from './inquirer/inquirer-runner.ts';
@@ -10,9 +10,10 @@ import { createLocalShellCmdRunner } from './local-shell/local-shell-cmd.ts';
 import { createLocalShellScriptRunner } from './local-shell/local-shell-script.ts';
 import type { LocalShellOptions } from './local-shell/options.ts';
 import { createNoopRunner } from './noop/noop-runner.ts';
+import { createPythonRunner, type PythonRunnerOptions } from './python/python-runner.ts';
 import type { Runner } from './runner.ts';
 
-export type CreateRunnersOptions = LocalShellOptions & HttpRequestOptions;
+export type CreateRunnersOptions = LocalShellOptions & HttpRequestOptions & PythonRunnerOptions;
 
 export function createRunners(options: CreateRunnersOptions = {}): Map<string, Runner> {
   return new Map<string, Runner>([
@@ -21,5 +22,6 @@ export function createRunners(options: CreateRunnersOptions = {}): Map<string, R
     ['local-shell-script', createLocalShellScriptRunner(options)],
     ['http-request', createHttpRequestRunner(options)],
     ['inquirer', createInquirerRunner()],
+    ['python-script', createPythonRunner(options)],
   ]);
 }

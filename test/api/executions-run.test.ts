@@ -130,11 +130,35 @@ describe('POST /api/v1/executions runs core.local', () => {
   });
 
   it('fails an action whose runner is not implemented, with a clear message', async () => {
-    const res = await squall.api('/api/v1/executions', { method: 'POST', json: { action: 'core.uuid' } });
+    const res = await squall.api('/api/v1/executions', {
+      method: 'POST',
+      json: { action: 'core.remote', parameters: { cmd: 'true', hosts: 'localhost' } },
+    });
     expect(res.status).toBe(201);
     const done = (await squall.waitFor(((await res.json()) as { id: string }).id)) as Record<string, any>;
     expect(done.status).toBe('failed');
-    expect(done.result.error).toMatch(/Runner "python-script" is not available in Squall yet/);
+    expect(done.result.error).toMatch(/Runner "remote-shell-cmd" is not available in Squall yet/);
+  });
+
+  it("runs the core pack's Python actions (core.uuid, core.pause)", async () => {
+    const start = async (
+      action: string,
+      parameters: Record<string, unknown>,
+    ): Promise<Record<string, any>> => {
+      const res = await squall.api('/api/v1/executions', { method: 'POST', json: { action, parameters } });
+      expect(res.status).toBe(201);
+      return (await squall.waitFor(((await res.json()) as { id: string }).id)) as Record<string, any>;
+    };
+    const uuid = await start('core.uuid', {});
+    expect(uuid.status).toBe('succeeded');
+    expect(uuid.result).toMatchObject({ exit_code: 0, stderr: '', stdout: '' });
+    expect(uuid.result.result).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    const uuid1 = await start('core.uuid', { uuid_type: 'uuid1' });
+    expect(uuid1.result.result).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-/);
+    const pause = await start('core.pause', { max_pause: 0 });
+    expect(pause).toMatchObject({ status: 'succeeded', result: { result: 0 } });
   });
 
   it('times out and kills the process group', async () => {

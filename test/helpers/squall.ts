@@ -21,6 +21,8 @@ export async function startTestSquall(overrides: Partial<Config> = {}): Promise<
   const config: Config = {
     ...loadConfig([], {}),
     port: 0,
+    // The port the system picks: the server puts it in the URL actions call back once it listens.
+    apiUrl: 'http://127.0.0.1:0/api/v1',
     dataDir,
     runnerPoolSize: 16,
     shutdownGraceSeconds: 2,

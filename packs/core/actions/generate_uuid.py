@@ -1,15 +1,7 @@
-"""core.uuid: returns a new UUID string (uuid1 or uuid4).
-
-Placeholder for Squall's python-script runner, which is not implemented yet: the class follows
-StackStorm's Action interface (a `run` method taking the action parameters) so it can run
-unchanged once that runner exists.
-"""
+"""core.uuid: returns a new UUID string (uuid1 or uuid4)."""
 import uuid
 
-try:
-    from st2common.runners.base_action import Action
-except ImportError:  # Squall runs actions without StackStorm's libraries.
-    Action = object
+from st2common.runners.base_action import Action
 
 
 class GenerateUUID(Action):

@@ -1,8 +1,8 @@
 """core.inject_trigger: dispatches a trigger instance with a payload.
 
-Placeholder for Squall's python-script runner, which is not implemented yet. Under StackStorm the
-action's `sensor_service` dispatches the trigger; Squall's runner will have to provide an
-equivalent service object before this action can work.
+Under StackStorm the action's `sensor_service` dispatches the trigger. Squall has no triggers and
+rules yet, so its python-script runner provides no such service and this action fails with a
+clear message.
 """
 try:
     from st2common.runners.base_action import Action

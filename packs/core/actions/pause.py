@@ -1,14 +1,8 @@
-"""core.pause: sleeps for max_pause seconds, or a random time up to it.
-
-Placeholder for Squall's python-script runner, which is not implemented yet.
-"""
+"""core.pause: sleeps for max_pause seconds, or a random time up to it."""
 import random as _random
 import time
 
-try:
-    from st2common.runners.base_action import Action
-except ImportError:  # Squall runs actions without StackStorm's libraries.
-    Action = object
+from st2common.runners.base_action import Action
 
 
 class PauseAction(Action):

@@ -22,6 +22,7 @@ import type { SnapshotCache } from '../snapshot-cache.ts';
 import type { RelaySignal } from '../cluster/event-relay.ts';
 import type { OutputWriter } from './output-writer.ts';
 import { transitionRetrying } from './transition-retry.ts';
+import { WORKFLOW_RUNNERS } from '../../domain/status.ts';
 import { cancelCompleted } from '../executions/transitions.ts';
 import { failure, runEnded } from './run-outcome.ts';
 
@@ -47,6 +48,11 @@ export interface DispatcherDeps {
   snapshots: SnapshotCache;
   runners: ReadonlyMap<string, Runner>;
   output: OutputWriter;
+  /**
+   * A credential for an action to call the API as the execution's user (`ST2_ACTION_AUTH_TOKEN`,
+   * as StackStorm gives every action); absent when authentication is off.
+   */
+  actionToken?: ((user: string) => Promise<string>) | undefined;
   onError: (error: unknown, context: string) => void;
 }
 
@@ -351,6 +357,11 @@ export class Dispatcher {
           mergeParameterSpecs(action.parameters, runnerType.runner_parameters),
         ),
       });
+      // Workflows run no code of their own: only their tasks' actions call the API.
+      const token =
+        this.#deps.actionToken && record.user && !WORKFLOW_RUNNERS.has(runnerType.name)
+          ? await this.#deps.actionToken(record.user)
+          : undefined;
       return await runner.run(runnerParameters, actionParameters, {
         executionId: record.id,
         liveactionId: record.liveactionId,
@@ -362,6 +373,7 @@ export class Dispatcher {
           ST2_ACTION_PACK_NAME: action.pack,
           ST2_ACTION_EXECUTION_ID: record.id,
           ST2_ACTION_API_URL: this.#options.apiUrl,
+          ...(token === undefined ? {} : { ST2_ACTION_AUTH_TOKEN: token }),
         },
       });
     } catch (error) {
