@@ -160,7 +160,8 @@ function bareNodeReader(command: string, fifos: FifoPool): Promise<void> {
     });
     fifo?.spawned();
     const reader = fifo?.reader ?? child.stdout;
-    reader?.on('data', () => undefined);
+    if (fifo) fifo.onData(() => undefined);
+    else reader?.on('data', () => undefined);
     let pending = 2;
     const settle = (): void => {
       if (--pending === 0) resolve();

@@ -117,6 +117,19 @@ describe('pause and resume from a sub-workflow', () => {
     return subId;
   }
 
+  /** orquesta-test-pause-subworkflows with both sub-workflows running, each waiting on its file. */
+  async function twoSubworkflows() {
+    const [file1, file2] = [tempfile(), tempfile()];
+    const id = await run(squall, 'examples.orquesta-test-pause-subworkflows', { file1, file2 });
+    return {
+      id,
+      sub1: await subworkflowOf(id, 'task1'),
+      sub2: await subworkflowOf(id, 'task2'),
+      file1,
+      file2,
+    };
+  }
+
   it('pausing a sub-workflow pauses the workflow once nothing else runs; resuming it resumes both', async () => {
     const path = tempfile();
     const id = await run(squall, 'examples.orquesta-test-pause-subworkflow', { tempfile: path });
@@ -133,10 +146,7 @@ describe('pause and resume from a sub-workflow', () => {
   });
 
   it('one of two sub-workflows paused: the workflow runs on, pauses when the other ends, resumes with it', async () => {
-    const [file1, file2] = [tempfile(), tempfile()];
-    const id = await run(squall, 'examples.orquesta-test-pause-subworkflows', { file1, file2 });
-    const sub1 = await subworkflowOf(id, 'task1');
-    const sub2 = await subworkflowOf(id, 'task2');
+    const { id, sub1, sub2, file1, file2 } = await twoSubworkflows();
     await put(squall, sub1, 'pausing');
     remove(file1);
     await until(squall, sub1, statusIs('paused'));
@@ -152,10 +162,7 @@ describe('pause and resume from a sub-workflow', () => {
   });
 
   it('one of two sub-workflows paused and resumed while the workflow still runs', async () => {
-    const [file1, file2] = [tempfile(), tempfile()];
-    const id = await run(squall, 'examples.orquesta-test-pause-subworkflows', { file1, file2 });
-    const sub1 = await subworkflowOf(id, 'task1');
-    const sub2 = await subworkflowOf(id, 'task2');
+    const { id, sub1, sub2, file1, file2 } = await twoSubworkflows();
     await put(squall, sub1, 'pausing');
     remove(file1);
     await until(squall, sub1, statusIs('paused'));
@@ -168,10 +175,7 @@ describe('pause and resume from a sub-workflow', () => {
   });
 
   it('both sub-workflows paused from below: resuming the workflow resumes them', async () => {
-    const [file1, file2] = [tempfile(), tempfile()];
-    const id = await run(squall, 'examples.orquesta-test-pause-subworkflows', { file1, file2 });
-    const sub1 = await subworkflowOf(id, 'task1');
-    const sub2 = await subworkflowOf(id, 'task2');
+    const { id, sub1, sub2, file1, file2 } = await twoSubworkflows();
     await put(squall, sub1, 'pausing');
     await put(squall, sub2, 'pausing');
     remove(file1);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testAction, testContext } from '../testing/run-context.ts';
+import { testAction, testContext, writeTimes } from '../testing/run-context.ts';
 import { createFifoPool } from '../process/fifo-pool.ts';
 import { createLocalShellCmdRunner } from './local-shell-cmd.ts';
 import type { LocalShellOptions } from './options.ts';
@@ -52,12 +52,7 @@ describe.each(transports)('local-shell-cmd over %s', (_transport, pool) => {
 
   it('streams chunks as they arrive, not at the end', async () => {
     const ctx = testContext();
-    const seen: number[] = [];
-    const write = ctx.output.write.bind(ctx.output);
-    ctx.output.write = (stream, data) => {
-      seen.push(Date.now());
-      write(stream, data);
-    };
+    const seen = writeTimes(ctx.output);
     await run('echo a; sleep 0.4; echo b', {}, ctx);
     const finished = Date.now();
     expect(ctx.output.chunks.map((c) => c.data)).toEqual(['a\n', 'b\n']);

@@ -22,8 +22,7 @@ function runInto(fifo: OpenedFifo, script: string): Promise<string> {
   const child = spawn('sh', ['-c', script], { stdio: ['ignore', fifo.writeFd, 'inherit'] });
   fifo.spawned();
   let text = '';
-  fifo.reader.setEncoding('utf8');
-  fifo.reader.on('data', (chunk: string) => (text += chunk));
+  fifo.onData((chunk) => (text += chunk.toString('utf8')));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     fifo.reader.on('end', () => resolve(text));

@@ -8,7 +8,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
-import type { Readable } from 'node:stream';
 import type { OutputSink, OutputStream } from '../runner.ts';
 import { CappedText } from './capped-text.ts';
 import type { FifoPool, OpenedFifo } from './fifo-pool.ts';
@@ -148,8 +147,12 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessOutcome> {
     };
     for (const name of ['stdout', 'stderr'] as const) {
       const reader = readers[name];
-      if (reader) capture(reader, name, name === 'stdout' ? stdout : stderr, spec.output);
       const fifo = fifos[name];
+      if (!reader) continue;
+      const sink = captureSink(name, name === 'stdout' ? stdout : stderr, spec.output);
+      if (fifo) fifo.onData(sink.data);
+      else reader.on('data', sink.data);
+      reader.on('end', sink.end);
       if (fifo) {
         pending++;
         awaitFifo(fifo, settle);
@@ -190,26 +193,33 @@ function awaitFifo(fifo: OpenedFifo, settled: () => void): void {
   });
 }
 
-function capture(stream: Readable, name: OutputStream, kept: CappedText, sink: OutputSink): void {
+/** Decodes one output stream into the kept text and the sink; `data` consumes its chunk at once. */
+function captureSink(
+  name: OutputStream,
+  kept: CappedText,
+  sink: OutputSink,
+): { data: (chunk: Buffer) => void; end: () => void } {
   // A decoder per stream keeps multi-byte characters split across chunks intact.
   const decoder = new StringDecoder('utf8');
-  stream.on('data', (chunk: Buffer) => {
-    // Past every cap, decoding is pure waste: a gigabyte of output is then only counted, which
-    // keeps the action at pipe speed and the heap flat.
-    if (kept.full && !sink.accepting(name)) {
-      kept.count(chunk.length);
-      sink.skipped(name, chunk.length);
-      return;
-    }
-    const text = decoder.write(chunk);
-    kept.push(text, chunk.length);
-    if (text.length > 0) sink.write(name, text);
-  });
-  stream.on('end', () => {
-    const rest = decoder.end();
-    if (rest.length > 0) {
-      kept.push(rest, 0);
-      sink.write(name, rest);
-    }
-  });
+  return {
+    data(chunk: Buffer): void {
+      // Past every cap, decoding is pure waste: a gigabyte of output is then only counted, which
+      // keeps the action at pipe speed and the heap flat.
+      if (kept.full && !sink.accepting(name)) {
+        kept.count(chunk.length);
+        sink.skipped(name, chunk.length);
+        return;
+      }
+      const text = decoder.write(chunk);
+      kept.push(text, chunk.length);
+      if (text.length > 0) sink.write(name, text);
+    },
+    end(): void {
+      const rest = decoder.end();
+      if (rest.length > 0) {
+        kept.push(rest, 0);
+        sink.write(name, rest);
+      }
+    },
+  };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../domain/types.ts';
-import { testAction, testContext } from '../testing/run-context.ts';
+import { testAction, testContext, writeTimes } from '../testing/run-context.ts';
 import { createPythonRunner } from './python-runner.ts';
 
 let root: string;
@@ -109,12 +109,7 @@ describe('python-script', () => {
       'def run(self):\n    import time\n    print("first")\n    time.sleep(0.5)\n    print("second")',
     );
     const ctx = testContext();
-    const seen: number[] = [];
-    const write = ctx.output.write.bind(ctx.output);
-    ctx.output.write = (stream, data) => {
-      seen.push(Date.now());
-      write(stream, data);
-    };
+    const seen = writeTimes(ctx.output);
     await run(entry, {}, {}, ctx);
     expect(ctx.output.text('stdout')).toBe('first\nsecond\n');
     expect((seen[seen.length - 1] ?? 0) - (seen[0] ?? 0)).toBeGreaterThan(300);

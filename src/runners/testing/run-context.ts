@@ -29,6 +29,17 @@ export function recordingSink(): RecordingSink {
   };
 }
 
+/** Records when each write reaches `sink` (Date.now()), for tests of output arriving live. */
+export function writeTimes(sink: RecordingSink): number[] {
+  const seen: number[] = [];
+  const write = sink.write.bind(sink);
+  sink.write = (stream, data) => {
+    seen.push(Date.now());
+    write(stream, data);
+  };
+  return seen;
+}
+
 export function testAction(overrides: Partial<Action> = {}): Action {
   return {
     id: '5f0000000000000000000001',
