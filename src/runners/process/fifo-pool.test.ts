@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,6 +98,24 @@ describe('FIFO pool', () => {
     pools.push(pool);
     expect(await pool.ready()).toBe(false);
     expect(pool.open()).toBeUndefined();
+  });
+
+  it('deletes the folders of pools whose process is gone', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'squall-fifo-parent-'));
+    try {
+      // A pid that no process has: the kernel's pid_max is at most 2^22.
+      mkdirSync(join(parent, 'squall-fifos-99999999-abc'));
+      mkdirSync(join(parent, `squall-fifos-${process.ppid}-def`));
+      mkdirSync(join(parent, 'unrelated'));
+      await readyPool(2, parent);
+      const left = readdirSync(parent).sort();
+      expect(left).toContain(`squall-fifos-${process.ppid}-def`);
+      expect(left).toContain('unrelated');
+      expect(left).not.toContain('squall-fifos-99999999-abc');
+      expect(left.filter((n) => n.startsWith(`squall-fifos-${process.pid}-`))).toHaveLength(1);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it('removes its folder on close while a FIFO in use keeps working', async () => {

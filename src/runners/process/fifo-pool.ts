@@ -19,7 +19,7 @@
  * caller uses Node's socket pair: slower for chatty actions, never wrong.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,14 +64,17 @@ export interface FifoPoolOptions {
 }
 
 const DEFAULT_BATCH = 32;
+const DIR_PREFIX = 'squall-fifos-';
 /** Libuv's own read size for pipes. */
 const READ_BUFFER_BYTES = 64 * 1024;
 
 export function createFifoPool(options: FifoPoolOptions = {}): FifoPool {
   const batch = options.batch ?? DEFAULT_BATCH;
+  const parent = options.parentDir ?? tmpdir();
+  removeOrphans(parent);
   let dir: string | undefined;
   try {
-    dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'squall-fifos-'));
+    dir = mkdtempSync(join(parent, `${DIR_PREFIX}${process.pid}-`));
   } catch {
     dir = undefined;
   }
@@ -184,4 +187,32 @@ export function createFifoPool(options: FifoPoolOptions = {}): FifoPool {
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Deletes the FIFO folders of processes that are gone: a process killed outright (SIGKILL, a
+ * crash) never closes its pool. A folder names its process (`squall-fifos-<pid>-…`).
+ */
+function removeOrphans(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^squall-fifos-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
