@@ -2,8 +2,8 @@
  * Composition root: wires store, runners, engine and API for one `squall serve` process. The entry
  * point (`main.ts`) gives it a parsed config and owns signals and exit; tests start it on port 0.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,9 @@ import { loadOrCreateKey } from './engine/datastore/crypto.ts';
 import { Engine } from './engine/engine.ts';
 import type { RetentionPolicy } from './engine/retention.ts';
 import { RUNNER_TYPES } from './runners/catalog.ts';
+import { deadLocalOwner, ownerId } from './engine/cluster/owner-id.ts';
 import { createFifoPool } from './runners/process/fifo-pool.ts';
+import { isProcessAlive } from './runners/process/liveness.ts';
 import { createRunners } from './runners/registry.ts';
 import { openPostgresStore } from './store/postgres/index.ts';
 import { openSqliteStore } from './store/sqlite/index.ts';
@@ -58,6 +60,20 @@ export function retentionPolicy(config: Config): RetentionPolicy {
   return { executionsTtlDays: config.executionsTtlDays, outputTtlDays: config.outputTtlDays, batchSize: 500 };
 }
 
+/**
+ * This kernel boot and pid namespace, hashed: processes sharing it see each other's pids (see
+ * engine/cluster/owner-id.ts). Undefined off Linux, where the reaper just waits for expiry.
+ */
+function machineKey(): string | undefined {
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const pidNamespace = readlinkSync('/proc/self/ns/pid');
+    return createHash('sha256').update(`${boot} ${pidNamespace}`).digest('hex').slice(0, 12);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startServer(config: Config, environment: ServerEnvironment): Promise<RunningServer> {
   const store = await openStore(config);
   // The engine reports through the API's logger, which exists only once the API is built.
@@ -66,6 +82,9 @@ export async function startServer(config: Config, environment: ServerEnvironment
     if (logTo.app) logTo.app.log.error({ err: error }, context);
     else console.error(context, error);
   };
+  const machine = machineKey();
+  // Unique even where every process is pid 1 on the same hostname (containers).
+  const owner = ownerId(hostname(), process.pid, randomBytes(3).toString('hex'), machine);
   const fifos = createFifoPool();
   const auth = createAuthService(store, {
     dataDir: config.dataDir,
@@ -94,8 +113,8 @@ export async function startServer(config: Config, environment: ServerEnvironment
       runnerPoolSize: config.runnerPoolSize,
       role: config.role,
       leaseMs: config.leaseTimeoutSeconds * 1000,
-      // Unique even where every process is pid 1 on the same hostname (containers).
-      owner: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      owner,
+      ...(machine ? { deadOwner: deadLocalOwner(machine, isProcessAlive, owner) } : {}),
       apiUrl: config.apiUrl,
       maxOutputBytesPerStream: config.maxOutputBytes,
       retention: { ...retentionPolicy(config), intervalMs: config.gcIntervalSeconds * 1000 },

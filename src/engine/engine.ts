@@ -53,6 +53,11 @@ export interface EngineOptions {
   leaseMs?: number;
   retention?: RetentionPolicy & { intervalMs: number };
   owner: string;
+  /**
+   * Tells a lease holder known to be dead (a process of this machine that is gone, see
+   * cluster/owner-id.ts): its leases end at once rather than when they expire.
+   */
+  deadOwner?: (owner: string) => boolean;
   apiUrl: string;
   outputFlushMs?: number;
   maxOutputBytesPerStream?: number;
@@ -171,6 +176,7 @@ export class Engine {
       this.#reaper = new LeaseReaper(deps.store, bus, {
         intervalMs: Math.max(100, Math.floor(leaseMs / 4)),
         owner: options.owner,
+        deadOwner: options.deadOwner,
         onError: (error) => options.onError(error, 'ending expired leases failed'),
       });
     }

@@ -213,17 +213,21 @@ export interface Store {
    */
   releaseLeases(owner: string, ids: readonly string[]): Promise<void>;
   /**
-   * Ends up to `limit` leases that expired before `now` (µs), skipping `exceptOwner`'s: `scheduled`
-   * goes back to `requested` (nothing ran yet), `running` ends `abandoned` with `result`, and
-   * `canceling` ends `canceled`; `context.lease_expired` names the worker. Several processes may
-   * call it at once: each expired lease is ended by exactly one. Returns the changed executions.
+   * Ends up to `limit` leases that expired before `now` (µs), skipping `exceptOwner`'s, and those
+   * of `deadOwners` whatever their expiry: `scheduled` goes back to `requested` (nothing ran yet),
+   * `running` ends `abandoned` with `result`, and `canceling` ends `canceled`;
+   * `context.lease_expired` names the worker. Several processes may call it at once: each lease
+   * is ended by exactly one. Returns the changed executions.
    */
   expireLeases(
     now: number,
     limit: number,
     result: { json: string; size: number },
     exceptOwner?: string,
+    deadOwners?: readonly string[],
   ): Promise<ExecutionRecord[]>;
+  /** The workers holding leases now. */
+  leaseOwners(): Promise<string[]>;
   /** The executions with these ids that exist, in id order. */
   getExecutions(ids: readonly string[]): Promise<ExecutionRecord[]>;
   /** Messages between the processes sharing this store, or undefined for an embedded store. */

@@ -49,6 +49,24 @@ describe.skipIf(reason !== undefined)('workflows on PostgreSQL', () => {
     expect(field(chain, 'result.published')).toEqual({ greeting: 'Ada, All your base are belong to us!' });
   });
 
+  it('pauses on an inquiry and carries on with the answer', async () => {
+    const res = await squall.api('/api/v1/executions', {
+      method: 'POST',
+      json: { action: 'examples.orquesta-ask-basic' },
+    });
+    const id = String(((await res.json()) as Doc)['id']);
+    await squall.waitFor(id, ['paused']);
+    const [inquiry] = (await (await squall.api('/api/v1/inquiries')).json()) as Doc[];
+    expect(inquiry).toMatchObject({ ttl: 1440, schema: { properties: { approved: { type: 'boolean' } } } });
+    const answered = await squall.api(`/api/v1/inquiries/${String(inquiry?.['id'])}`, {
+      method: 'PUT',
+      json: { id: inquiry?.['id'], response: { approved: true } },
+    });
+    expect(answered.status).toBe(200);
+    expect((await squall.waitFor(id))['status']).toBe('succeeded');
+    expect(taskNames(await children(squall, id))).toEqual(['start', 'get_approval', 'finish']);
+  });
+
   it('re-runs from a task, continuing the saved workflow', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'squall-pg-rerun-')), 'exit-code');
     writeFileSync(path, '1');

@@ -4,6 +4,7 @@
  * outcome is unknown: StackStorm's meaning of the status), a cancel in progress ends `canceled`.
  * Every process sharing the database runs one; the store makes sure each expired lease is ended
  * by exactly one of them. A process never reaps its own leases: it is alive, so it renews them.
+ * The leases of a process of this machine that is gone end at once, expired or not.
  */
 import { nowMicros } from '../../domain/time.ts';
 import type { Store } from '../../store/store.ts';
@@ -22,6 +23,8 @@ export interface LeaseReaperOptions {
   intervalMs: number;
   /** This process's owner id: its own leases are left alone. */
   owner: string;
+  /** Owners known dead (a crashed process of this machine): their leases end before expiry. */
+  deadOwner?: ((owner: string) => boolean) | undefined;
   onError: (error: unknown) => void;
 }
 
@@ -51,6 +54,8 @@ export class LeaseReaper {
 
   /** One pass: ends every lease expired by now; how many executions it changed. */
   async reap(): Promise<number> {
+    const { deadOwner } = this.#options;
+    const dead = deadOwner ? (await this.#store.leaseOwners()).filter(deadOwner) : [];
     let total = 0;
     for (;;) {
       const changed = await this.#store.expireLeases(
@@ -58,6 +63,7 @@ export class LeaseReaper {
         BATCH,
         LEASE_EXPIRED_RESULT,
         this.#options.owner,
+        dead,
       );
       for (const record of changed) this.#bus.emit({ type: 'execution.updated', record });
       total += changed.length;

@@ -23,6 +23,7 @@ import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync, unlin
 import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProcessAlive } from './liveness.ts';
 
 export interface OpenedFifo {
   /** The write end, for the child's stdio. Call `spawned()` once the child has its copy. */
@@ -202,17 +203,7 @@ function removeOrphans(parent: string): void {
   }
   for (const name of names) {
     const pid = Number(/^squall-fifos-(\d+)-/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    if (!pid || pid === process.pid || isProcessAlive(pid)) continue;
     rmSync(join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, someone else's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

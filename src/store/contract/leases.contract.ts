@@ -93,6 +93,24 @@ export function leasesContract(open: OpenStore): void {
       expect(await store.expireLeases(at, 10, LOST)).toEqual([]);
     });
 
+    it('leaseOwners names the workers holding leases; expireLeases ends a dead owner’s at once', async () => {
+      const { store } = ctx();
+      const [a, b, c] = [1, 2, 3].map((n) => makeExecution({ id: hexId(n), startTimestamp: T }));
+      await create(store, a!, b!, c!);
+      expect(await store.leaseOwners()).toEqual([]);
+      await store.claimDue(T, 2, 'gone', T + 60 * S);
+      await store.claimDue(T, 1, 'alive', T + 60 * S);
+      await store.transition({ id: a!.id, from: ['scheduled'], to: 'running', at: T + 1 });
+      expect((await store.leaseOwners()).sort()).toEqual(['alive', 'gone']);
+      // Long before expiry: only the owner said to be dead loses its leases.
+      const changed = await store.expireLeases(T + S, 10, LOST, 'alive', ['gone', 'nobody']);
+      expect(idsOf(changed)).toEqual([a!.id, b!.id]);
+      expect(changed.map((r) => r.status)).toEqual(['abandoned', 'requested']);
+      expect(changed[0]?.context['lease_expired']).toEqual({ worker: 'gone', expired_at: T + 60 * S });
+      expect((await store.getExecution(c!.id))?.status).toBe('scheduled');
+      expect(await store.leaseOwners()).toEqual(['alive']);
+    });
+
     it('a transition that changes the owner ends the lease', async () => {
       const { store } = ctx();
       const record = makeExecution({ startTimestamp: T });

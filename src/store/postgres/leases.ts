@@ -26,7 +26,8 @@ WHERE id = ANY ($2::text[]) AND owner = $1::text`,
 );
 
 /**
- * $1 now, $2 limit, $3 result of abandoned runs, $4 owner to leave alone (or NULL), $5 its size.
+ * $1 now, $2 limit, $3 result of abandoned runs, $4 owner to leave alone (or NULL), $5 its size,
+ * $6 owners known dead, whose leases end whatever their expiry.
  * In SET, column names are the old row: `status` is what the execution was in when its lease ran
  * out, `owner` whose lease it was. RETURNING and `changed` see the new row.
  */
@@ -34,7 +35,7 @@ export const EXPIRE_LEASES = statement(
   'expire_leases',
   `WITH expired AS MATERIALIZED (
   SELECT id AS expired_id FROM executions
-  WHERE lease_expires_at IS NOT NULL AND lease_expires_at < $1::bigint
+  WHERE lease_expires_at IS NOT NULL AND (lease_expires_at < $1::bigint OR owner = ANY ($6::text[]))
     AND status IN ('scheduled', 'running', 'canceling')
     AND ($4::text IS NULL OR owner IS DISTINCT FROM $4::text)
   ORDER BY lease_expires_at
@@ -63,6 +64,11 @@ export const EXPIRE_LEASES = statement(
 SELECT * FROM changed ORDER BY id`,
 );
 
+export const LEASE_OWNERS = statement(
+  'lease_owners',
+  `SELECT DISTINCT owner FROM executions WHERE lease_expires_at IS NOT NULL AND owner IS NOT NULL`,
+);
+
 export interface Leases {
   renew(owner: string, ids: readonly string[], until: number): Promise<HeldExecution[]>;
   release(owner: string, ids: readonly string[]): Promise<void>;
@@ -71,7 +77,9 @@ export interface Leases {
     limit: number,
     result: { json: string; size: number },
     exceptOwner?: string,
+    deadOwners?: readonly string[],
   ): Promise<ExecutionRecord[]>;
+  owners(): Promise<string[]>;
 }
 
 export function createLeases(pool: Pool): Leases {
@@ -85,10 +93,13 @@ export function createLeases(pool: Pool): Leases {
       if (ids.length === 0) return;
       await rowsOf(pool, RELEASE_LEASES, [owner, ids]);
     },
-    async expire(now, limit, result, exceptOwner) {
+    async expire(now, limit, result, exceptOwner, deadOwners = []) {
       if (limit <= 0) return [];
-      const params = [now, limit, result.json, exceptOwner ?? null, result.size];
+      const params = [now, limit, result.json, exceptOwner ?? null, result.size, deadOwners];
       return (await rowsOf<ExecutionRow>(pool, EXPIRE_LEASES, params)).map(rowToRecord);
+    },
+    async owners() {
+      return (await rowsOf<[string]>(pool, LEASE_OWNERS, [])).map(([owner]) => owner);
     },
   };
 }

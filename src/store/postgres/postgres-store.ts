@@ -164,8 +164,12 @@ export class PostgresStore implements Store {
     limit: number,
     result: SerializedResult,
     exceptOwner?: string,
+    deadOwners?: readonly string[],
   ): Promise<ExecutionRecord[]> {
-    return this.#run(() => this.#leases.expire(now, limit, result, exceptOwner));
+    return this.#run(() => this.#leases.expire(now, limit, result, exceptOwner, deadOwners));
+  }
+  leaseOwners(): Promise<string[]> {
+    return this.#run(() => this.#leases.owners());
   }
   getExecutions(ids: readonly string[]): Promise<ExecutionRecord[]> {
     return this.#run(() => this.#reads.byIds(ids));

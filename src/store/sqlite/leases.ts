@@ -32,11 +32,15 @@ const EXPIRE_SQL = `UPDATE executions SET
   lease_expires_at = NULL
 WHERE id IN (
   SELECT id FROM executions INDEXED BY executions_by_lease
-  WHERE lease_expires_at IS NOT NULL AND lease_expires_at < :now
+  WHERE lease_expires_at IS NOT NULL
+    AND (lease_expires_at < :now OR owner IN (SELECT value FROM json_each(:dead)))
     AND status IN ('scheduled', 'running', 'canceling')
     AND (:except IS NULL OR owner IS NOT :except)
   ORDER BY lease_expires_at LIMIT :limit)
 RETURNING ${EXECUTION_COLUMNS}`;
+
+const OWNERS_SQL = `SELECT DISTINCT owner FROM executions INDEXED BY executions_by_lease
+WHERE lease_expires_at IS NOT NULL AND owner IS NOT NULL`;
 
 const UPSERT_RESULT_SQL = `INSERT INTO execution_results (execution_id, result) VALUES (?, ?)
   ON CONFLICT (execution_id) DO UPDATE SET result = excluded.result`;
@@ -49,7 +53,9 @@ export interface Leases {
     limit: number,
     result: { json: string; size: number },
     exceptOwner?: string,
+    deadOwners?: readonly string[],
   ): ExecutionRecord[];
+  owners(): string[];
 }
 
 /** Needs `squall_shallow_merge`, which the execution writes register: prepare those first. */
@@ -58,14 +64,21 @@ export function prepareLeases(db: Database.Database): Leases {
     RENEW_SQL,
   );
   const expire = db.prepare<
-    { now: number; limit: number; size: number; except: string | null },
+    { now: number; limit: number; size: number; except: string | null; dead: string },
     ExecutionRow
   >(EXPIRE_SQL);
   const release = db.prepare<{ ids: string; owner: string }>(RELEASE_SQL);
   const upsertResult = db.prepare<[string, string]>(UPSERT_RESULT_SQL);
+  const owners = db.prepare<[], string>(OWNERS_SQL).pluck();
   const expireAll = db.transaction(
-    (now: number, limit: number, result: { json: string; size: number }, except: string | null) => {
-      const rows = expire.raw().all({ now, limit, size: result.size, except });
+    (
+      now: number,
+      limit: number,
+      result: { json: string; size: number },
+      except: string | null,
+      dead: string,
+    ) => {
+      const rows = expire.raw().all({ now, limit, size: result.size, except, dead });
       for (const row of rows) if (row[6] === 'abandoned') upsertResult.run(row[0], result.json);
       return rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(rowToRecord);
     },
@@ -81,7 +94,8 @@ export function prepareLeases(db: Database.Database): Leases {
     release(owner, ids) {
       if (ids.length > 0) release.run({ ids: JSON.stringify(ids), owner });
     },
-    expire: (now, limit, result, exceptOwner) =>
-      limit > 0 ? expireAll(now, limit, result, exceptOwner ?? null) : [],
+    expire: (now, limit, result, exceptOwner, deadOwners = []) =>
+      limit > 0 ? expireAll(now, limit, result, exceptOwner ?? null, JSON.stringify(deadOwners)) : [],
+    owners: () => owners.all(),
   };
 }

@@ -173,8 +173,12 @@ export class SqliteStore implements Store {
     limit: number,
     result: SerializedResult,
     exceptOwner?: string,
+    deadOwners?: readonly string[],
   ): Promise<ExecutionRecord[]> {
-    return this.#group.run(() => this.#leases.expire(now, limit, result, exceptOwner));
+    return this.#group.run(() => this.#leases.expire(now, limit, result, exceptOwner, deadOwners));
+  }
+  async leaseOwners(): Promise<string[]> {
+    return this.#leases.owners();
   }
   async getExecutions(ids: readonly string[]): Promise<ExecutionRecord[]> {
     return this.#reads.byIds(ids);
