@@ -15,6 +15,8 @@ import {
   put,
   run,
   startWorkflowSquall,
+  statusIs,
+  taskChildren,
   taskNames,
   until,
   type Doc,
@@ -38,24 +40,6 @@ function tempfile(): string {
   return path;
 }
 
-const statusIs =
-  (...statuses: string[]) =>
-  (doc: Doc): boolean =>
-    statuses.includes(String(doc['status']));
-
-/** Waits until the workflow has `count` children with the given task name in `status`. */
-async function taskChildren(id: string, task: string, status: string, count = 1): Promise<Doc[]> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const list = (await children(squall, id)).filter(
-      (c) => field(c, 'context.orquesta.task_name') === task && c['status'] === status,
-    );
-    if (list.length >= count) return list;
-    if (Date.now() > deadline) throw new Error(`task ${task} of ${id} never had ${count} ${status} children`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 function remove(path: string): void {
   rmSync(path);
   expect(existsSync(path)).toBe(false);
@@ -65,7 +49,7 @@ describe('pause and resume', () => {
   it('pauses after the running task, then resumes to success', async () => {
     const path = tempfile();
     const id = await run(squall, 'examples.orquesta-test-pause', { tempfile: path });
-    await taskChildren(id, 'task1', 'running');
+    await taskChildren(squall, id, 'task1', 'running');
     const pausing = await put(squall, id, 'pausing');
     expect(pausing['status']).toBe('pausing');
     await until(squall, id, statusIs('pausing', 'paused'));
@@ -92,9 +76,9 @@ describe('pause and resume', () => {
   it('cascades pause and resume to a sub-workflow', async () => {
     const path = tempfile();
     const id = await run(squall, 'examples.orquesta-test-pause-subworkflow', { tempfile: path });
-    const [sub] = await taskChildren(id, 'task1', 'running');
+    const [sub] = await taskChildren(squall, id, 'task1', 'running');
     const subId = String(sub?.['id']);
-    await taskChildren(subId, 'task1', 'running');
+    await taskChildren(squall, subId, 'task1', 'running');
     await put(squall, id, 'pausing');
     await until(squall, id, statusIs('pausing', 'paused'));
     await until(squall, subId, statusIs('pausing', 'paused'));
@@ -111,9 +95,9 @@ describe('pause and resume', () => {
 // StackStorm's test_pause_and_resume_cascade_from_subworkflow and test_pause_from_*_subworkflows_*.
 describe('pause and resume from a sub-workflow', () => {
   async function subworkflowOf(id: string, task: string): Promise<string> {
-    const [sub] = await taskChildren(id, task, 'running');
+    const [sub] = await taskChildren(squall, id, task, 'running');
     const subId = String(sub?.['id']);
-    await taskChildren(subId, 'task1', 'running');
+    await taskChildren(squall, subId, 'task1', 'running');
     return subId;
   }
 
@@ -194,7 +178,7 @@ describe('with-items pause and resume', () => {
   it('pauses between batches of a with-items task and resumes the remaining items', async () => {
     const paths = [tempfile(), tempfile(), tempfile(), tempfile()];
     const id = await run(squall, 'examples.orquesta-test-with-items', { tempfiles: paths, concurrency: 2 });
-    const running = await taskChildren(id, 'task1', 'running', 2);
+    const running = await taskChildren(squall, id, 'task1', 'running', 2);
     await put(squall, id, 'pausing');
     // The two running items are the first two (items start in order).
     expect(running.map((c) => field(c, 'context.orquesta.item_id')).sort()).toEqual([0, 1]);
@@ -215,7 +199,7 @@ describe('cancel', () => {
   it('cancels after the running task finishes: the next task never starts', async () => {
     const path = tempfile();
     const id = await run(squall, 'examples.orquesta-test-cancel', { tempfile: path, message: 'hello' });
-    await taskChildren(id, 'task1', 'running');
+    await taskChildren(squall, id, 'task1', 'running');
     const res = await squall.api(`/api/v1/executions/${id}`, { method: 'DELETE' });
     expect(((await res.json()) as Doc)['status']).toBe('canceling');
     remove(path);
@@ -232,9 +216,9 @@ describe('cancel', () => {
       tempfile: path,
       message: 'hello',
     });
-    const [sub] = await taskChildren(id, 'task1', 'running');
+    const [sub] = await taskChildren(squall, id, 'task1', 'running');
     const subId = String(sub?.['id']);
-    await taskChildren(subId, 'task1', 'running');
+    await taskChildren(squall, subId, 'task1', 'running');
     await squall.api(`/api/v1/executions/${id}`, { method: 'DELETE' });
     await until(squall, id, statusIs('canceling'));
     await until(squall, subId, statusIs('canceling'));
@@ -246,7 +230,7 @@ describe('cancel', () => {
   it('cancels a with-items task: running items finish, no more start', async () => {
     const paths = [tempfile(), tempfile(), tempfile(), tempfile()];
     const id = await run(squall, 'examples.orquesta-test-with-items', { tempfiles: paths, concurrency: 2 });
-    await taskChildren(id, 'task1', 'running', 2);
+    await taskChildren(squall, id, 'task1', 'running', 2);
     await squall.api(`/api/v1/executions/${id}`, { method: 'DELETE' });
     await until(squall, id, statusIs('canceling'));
     for (const p of paths) remove(p);
@@ -258,7 +242,7 @@ describe('cancel', () => {
   it('keeps a workflow canceling on PUT canceled while a child still runs (spec §2.5)', async () => {
     const path = tempfile();
     const id = await run(squall, 'examples.orquesta-test-cancel', { tempfile: path, message: 'hello' });
-    await taskChildren(id, 'task1', 'running');
+    await taskChildren(squall, id, 'task1', 'running');
     await put(squall, id, 'canceling');
     expect((await put(squall, id, 'canceled'))['status']).toBe('canceling');
     remove(path);
@@ -267,7 +251,7 @@ describe('cancel', () => {
 
   it('cancels a task that waits on its delay: its child never runs', async () => {
     const id = await run(squall, 'examples.orquesta-delay', { name: 'Ada', delay: 30 });
-    const [child] = await taskChildren(id, 'task1', 'delayed');
+    const [child] = await taskChildren(squall, id, 'task1', 'delayed');
     await squall.api(`/api/v1/executions/${id}`, { method: 'DELETE' });
     const done = await until(squall, id, statusIs('canceled'));
     expect(done['status']).toBe('canceled');

@@ -5,7 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSquall } from '../helpers/squall.ts';
-import { children, field, run, startWorkflowSquall, taskNames, until, type Doc } from './workflow-helpers.ts';
+import {
+  children,
+  field,
+  run,
+  startWorkflowSquall,
+  statusIs,
+  taskChildren,
+  taskNames,
+  until,
+  type Doc,
+} from './workflow-helpers.ts';
 
 let squall: TestSquall;
 beforeAll(async () => {
@@ -14,26 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await squall.close();
 });
-
-const statusIs =
-  (...statuses: string[]) =>
-  (doc: Doc): boolean =>
-    statuses.includes(String(doc['status']));
-
-/** The child of task `task` once it is in `status`. */
-async function taskChild(id: string, task: string, status: string): Promise<Doc> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const found = (await children(squall, id)).find(
-      (c) =>
-        (field(c, 'context.orquesta.task_name') ?? field(c, 'context.chain.name')) === task &&
-        c['status'] === status,
-    );
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`task ${task} of ${id} never became ${status}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function respond(id: string, response: Doc): Promise<{ status: number; body: Doc }> {
   const res = await squall.api(`/api/v1/inquiries/${id}`, { method: 'PUT', json: { id, response } });
@@ -49,7 +39,7 @@ describe('inquiries in Orquesta workflows (test_wiring_inquiry.py)', () => {
   it('basic: the workflow pauses on the question, the answer is checked and resumes it', async () => {
     const id = await run(squall, 'examples.orquesta-ask-basic');
     await until(squall, id, statusIs('paused'));
-    const inquiry = await taskChild(id, 'get_approval', 'pending');
+    const inquiry = (await taskChildren(squall, id, 'get_approval', 'pending'))[0] as Doc;
     const inquiryId = String(inquiry['id']);
 
     const listed = await getJson('/api/v1/inquiries');
@@ -104,9 +94,9 @@ describe('inquiries in Orquesta workflows (test_wiring_inquiry.py)', () => {
   it('consecutive: pauses again on the second question', async () => {
     const id = await run(squall, 'examples.orquesta-ask-consecutive');
     await until(squall, id, statusIs('paused'));
-    const first = await taskChild(id, 'get_approval', 'pending');
+    const first = (await taskChildren(squall, id, 'get_approval', 'pending'))[0] as Doc;
     expect((await respond(String(first['id']), { approved: true })).status).toBe(200);
-    const second = await taskChild(id, 'get_confirmation', 'pending');
+    const second = (await taskChildren(squall, id, 'get_confirmation', 'pending'))[0] as Doc;
     await until(squall, id, statusIs('paused'));
     expect((await respond(String(second['id']), { approved: true })).status).toBe(200);
     expect((await until(squall, id, statusIs('succeeded', 'failed')))['status']).toBe('succeeded');
@@ -115,10 +105,10 @@ describe('inquiries in Orquesta workflows (test_wiring_inquiry.py)', () => {
   it('parallel: one answer leaves the workflow paused on the other', async () => {
     const id = await run(squall, 'examples.orquesta-ask-parallel');
     await until(squall, id, statusIs('paused'));
-    const jack = await taskChild(id, 'ask_jack', 'pending');
-    const jill = await taskChild(id, 'ask_jill', 'pending');
+    const jack = (await taskChildren(squall, id, 'ask_jack', 'pending'))[0] as Doc;
+    const jill = (await taskChildren(squall, id, 'ask_jill', 'pending'))[0] as Doc;
     expect((await respond(String(jack['id']), { approved: true })).status).toBe(200);
-    await taskChild(id, 'ask_jack', 'succeeded');
+    await taskChildren(squall, id, 'ask_jack', 'succeeded');
     await until(squall, id, statusIs('paused'));
     expect((await respond(String(jill['id']), { approved: true })).status).toBe(200);
     expect((await until(squall, id, statusIs('succeeded', 'failed')))['status']).toBe('succeeded');
@@ -128,8 +118,8 @@ describe('inquiries in Orquesta workflows (test_wiring_inquiry.py)', () => {
   it('nested: the answer resumes the sub-workflow, and it the workflow', async () => {
     const id = await run(squall, 'examples.orquesta-ask-nested');
     await until(squall, id, statusIs('paused'));
-    const sub = await taskChild(id, 'get_approval', 'paused');
-    const inquiry = await taskChild(String(sub['id']), 'get_approval', 'pending');
+    const sub = (await taskChildren(squall, id, 'get_approval', 'paused'))[0] as Doc;
+    const inquiry = (await taskChildren(squall, String(sub['id']), 'get_approval', 'pending'))[0] as Doc;
     expect((await respond(String(inquiry['id']), { approved: true })).status).toBe(200);
     expect((await until(squall, String(sub['id']), statusIs('succeeded', 'failed')))['status']).toBe(
       'succeeded',
@@ -139,20 +129,20 @@ describe('inquiries in Orquesta workflows (test_wiring_inquiry.py)', () => {
 
   it('multiple parameters: the response is published and used by the next tasks', async () => {
     const id = await run(squall, 'examples.orquesta_ask_multiple_parameters');
-    const inquiry = await taskChild(id, 'get_approval', 'pending');
+    const inquiry = (await taskChildren(squall, id, 'get_approval', 'pending'))[0] as Doc;
     expect((await getJson(`/api/v1/inquiries/${String(inquiry['id'])}`)).body).toMatchObject({ ttl: 60 });
     const answer = { approved: true, department_id: 7, extra_output: 'hello' };
     expect((await respond(String(inquiry['id']), answer)).status).toBe(200);
     expect((await until(squall, id, statusIs('succeeded', 'failed')))['status']).toBe('succeeded');
-    const finish = await taskChild(id, 'finish', 'succeeded');
+    const finish = (await taskChildren(squall, id, 'finish', 'succeeded'))[0] as Doc;
     expect(field(finish, 'result.stdout')).toBe('Approved by department 7. Automation completed.');
-    const extra = await taskChild(id, 'echo_extra_message', 'succeeded');
+    const extra = (await taskChildren(squall, id, 'echo_extra_message', 'succeeded'))[0] as Doc;
     expect(field(extra, 'result.stdout')).toBe('Extra info hello.');
   });
 
   it('an inquiry whose TTL runs out times out, failing the workflow (failed() is for failed only)', async () => {
     const id = await run(squall, 'examples.orquesta-ask-basic');
-    const inquiry = await taskChild(id, 'get_approval', 'pending');
+    const inquiry = (await taskChildren(squall, id, 'get_approval', 'pending'))[0] as Doc;
     await until(squall, id, statusIs('paused'));
     // Not a minute later yet: nothing expires.
     expect(await squall.engine.inquiries.expire(Date.now() * 1000)).toBe(0);
@@ -173,14 +163,14 @@ describe('inquiries in ActionChain workflows', () => {
   it('the chain pauses on the question and goes on with the answer (chain-test-inquiry)', async () => {
     const id = await run(squall, 'examples.chain-test-inquiry');
     await until(squall, id, statusIs('paused'));
-    const inquiry = await taskChild(id, 'task1', 'pending');
+    const inquiry = (await taskChildren(squall, id, 'task1', 'pending'))[0] as Doc;
     expect((await getJson(`/api/v1/inquiries/${String(inquiry['id'])}`)).body).toMatchObject({
       route: 'developers',
     });
     expect((await respond(String(inquiry['id']), { secondfactor: 'supersecret' })).status).toBe(200);
     const done = await until(squall, id, statusIs('succeeded', 'failed'));
     expect(done['status']).toBe('succeeded');
-    const task2 = await taskChild(id, 'task2', 'succeeded');
+    const task2 = (await taskChildren(squall, id, 'task2', 'succeeded'))[0] as Doc;
     expect(field(task2, 'result.stdout')).toBe('We can now authenticate to foo service with supersecret');
     expect(taskNames(await children(squall, id))).toEqual(['task1', 'task2']);
   });

@@ -14,7 +14,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSquall, type TestSquall } from '../helpers/squall.ts';
 import { writeScratchPack } from './scratch-pack.ts';
-import { children, EXAMPLE_PACKS, field, put, run, taskNames, until, type Doc } from './workflow-helpers.ts';
+import {
+  children,
+  EXAMPLE_PACKS,
+  field,
+  put,
+  run,
+  statusIs,
+  taskChildren,
+  taskNames,
+  until,
+  type Doc,
+} from './workflow-helpers.ts';
 
 const CHAIN = `chain:
   - name: task1
@@ -62,24 +73,6 @@ function remove(path: string): void {
   expect(existsSync(path)).toBe(false);
 }
 
-const statusIs =
-  (...statuses: string[]) =>
-  (doc: Doc): boolean =>
-    statuses.includes(String(doc['status']));
-
-/** Waits for a child of `id` in `status`, matching `name` (Orquesta task or chain node). */
-async function childIn(id: string, name: string, status: string): Promise<Doc> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const found = (await children(squall, id)).find(
-      (c) => taskNames([c])[0] === name && c['status'] === status,
-    );
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`${name} of ${id} never ${status}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const dollarError = (name: string, task: string): Doc => ({
   type: 'error',
   message:
@@ -104,8 +97,8 @@ describe('examples with `$.x` at the top level, as StackStorm runs them', () => 
       tempfile: path,
       message: 'hi',
     });
-    const sub = await childIn(id, 'task1', 'running');
-    await childIn(String(sub['id']), 'task1', 'running');
+    const sub = (await taskChildren(squall, id, 'task1', 'running'))[0] as Doc;
+    await taskChildren(squall, String(sub['id']), 'task1', 'running');
     remove(path);
     const done = await until(squall, id, statusIs('failed'));
     expect(done['result']).toEqual({ errors: [dollarError('message', 'task2')], output: null });
@@ -122,9 +115,9 @@ describe('examples with `$.x` at the top level, as StackStorm runs them', () => 
       tempfile: path,
       message: 'hi',
     });
-    const sub = await childIn(id, 'task1', 'running');
+    const sub = (await taskChildren(squall, id, 'task1', 'running'))[0] as Doc;
     const subId = String(sub['id']);
-    await childIn(subId, 'task1', 'running');
+    await taskChildren(squall, subId, 'task1', 'running');
     await squall.api(`/api/v1/executions/${subId}`, { method: 'DELETE' });
     await until(squall, subId, statusIs('canceling'));
     await until(squall, id, statusIs('canceling'));
@@ -139,9 +132,9 @@ describe('ActionChain → Orquesta sub-workflow', () => {
   it('pauses the chain and its running sub-workflow, then resumes both to success', async () => {
     const path = tempfile();
     const id = await run(squall, 'wfsub.chain-pause-subworkflow', { tempfile: path });
-    const sub = await childIn(id, 'task1', 'running');
+    const sub = (await taskChildren(squall, id, 'task1', 'running'))[0] as Doc;
     const subId = String(sub['id']);
-    await childIn(subId, 'task1', 'running');
+    await taskChildren(squall, subId, 'task1', 'running');
     await put(squall, id, 'pausing');
     await until(squall, id, statusIs('pausing', 'paused'));
     await until(squall, subId, statusIs('pausing', 'paused'));

@@ -67,3 +67,30 @@ export async function until(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+export const statusIs =
+  (...statuses: string[]) =>
+  (doc: Doc): boolean =>
+    statuses.includes(String(doc['status']));
+
+/**
+ * Waits until `id` has `count` children for task `task` (an Orquesta task or a chain node) in
+ * `status`, and returns them.
+ */
+export async function taskChildren(
+  squall: TestSquall,
+  id: string,
+  task: string,
+  status: string,
+  count = 1,
+): Promise<Doc[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const list = (await children(squall, id)).filter(
+      (c) => taskNames([c])[0] === task && c['status'] === status,
+    );
+    if (list.length >= count) return list;
+    if (Date.now() > deadline) throw new Error(`task ${task} of ${id} never had ${count} ${status} children`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
