@@ -343,5 +343,11 @@ describe('orquesta examples', () => {
     expect(checks.length).toBeGreaterThan(1);
     expect(checks.at(-1)?.['status']).toBe('succeeded');
     expect(checks.slice(0, -1).every((c) => c['status'] === 'failed')).toBe(true);
+    // As in StackStorm, every try is a task execution of its own.
+    const taskExecutions = checks.map((c) => c['task_execution']);
+    expect(new Set(taskExecutions).size).toBe(checks.length);
+    expect(new Set(checks.map((c) => field(c, 'context.orquesta.task_execution_id'))).size).toBe(
+      checks.length,
+    );
   });
 });

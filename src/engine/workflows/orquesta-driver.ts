@@ -50,9 +50,12 @@ function translate(state: OrquestaState, commands: readonly ConductorCommand[]):
     switch (c.type) {
       case 'run_action': {
         const index = state.conductor.tasks[`${c.taskId}__r${c.route}`] ?? -1;
-        const key = `${c.taskId}|${c.route}|${index}`;
-        const taskExecution = (state.taskExecutions[key] ??= newId());
         const entry = state.conductor.sequence[index];
+        // Each try of a retried task is a task execution of its own, as in StackStorm (its items,
+        // though, share the task's).
+        const tries = entry?.retry?.tally ?? 0;
+        const key = `${c.taskId}|${c.route}|${index}${tries > 0 ? `|${tries}` : ''}`;
+        const taskExecution = (state.taskExecutions[key] ??= newId());
         if (entry && entry.execution?.task_execution_id !== taskExecution) {
           entry.execution = {
             task_execution_id: taskExecution,
