@@ -19,6 +19,7 @@ import { RUNNER_TYPES } from './runners/catalog.ts';
 import { deadLocalOwner, ownerId } from './engine/cluster/owner-id.ts';
 import { createFifoPool } from './runners/process/fifo-pool.ts';
 import { isProcessAlive } from './runners/process/liveness.ts';
+import { readPackConfig } from './runners/shared/pack-config.ts';
 import { createRunners } from './runners/registry.ts';
 import { openPostgresStore } from './store/postgres/index.ts';
 import { openSqliteStore } from './store/sqlite/index.ts';
@@ -86,6 +87,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
   // Unique even where every process is pid 1 on the same hostname (containers).
   const owner = ownerId(hostname(), process.pid, randomBytes(3).toString('hex'), machine);
   const fifos = createFifoPool();
+  const configsDir = join(config.dataDir, 'configs');
   const auth = createAuthService(store, {
     dataDir: config.dataDir,
     enabled: config.auth,
@@ -102,8 +104,9 @@ export async function startServer(config: Config, environment: ServerEnvironment
         baseEnv: environment.actionEnv,
         fifos,
         virtualenvsDir: join(config.dataDir, 'virtualenvs'),
-        configsDir: join(config.dataDir, 'configs'),
+        configsDir,
       }),
+      packConfig: (pack: string) => readPackConfig(configsDir, pack),
       datastoreKey: loadOrCreateKey(join(config.dataDir, 'datastore.key')),
       ...(config.auth
         ? { actionToken: async (user: string) => (await auth.issueToken(user, undefined)).token }

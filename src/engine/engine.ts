@@ -76,6 +76,8 @@ export interface EngineDeps {
   datastoreKey?: Buffer;
   /** Issues the token an action calls the API with, as the execution's user; none without auth. */
   actionToken?: (user: string) => Promise<string>;
+  /** A pack's configuration (`config_context` in parameter templates); without it, empty. */
+  packConfig?: (pack: string) => Promise<JsonObject>;
 }
 
 export class Engine {
@@ -127,6 +129,7 @@ export class Engine {
       runnerTypes: registry,
       bus,
       datastore: this.datastore,
+      ...(deps.packConfig ? { packConfig: deps.packConfig } : {}),
     });
     const maxOutputBytesPerStream = options.maxOutputBytesPerStream ?? 64 * 1024 * 1024;
     this.#output = new OutputWriter(

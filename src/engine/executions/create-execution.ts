@@ -15,8 +15,10 @@ import { templateDatastore, type Datastore } from '../datastore/datastore.ts';
 import {
   datastoreKeysOf,
   ParameterRenderError,
+  readsConfigContext,
   renderLiveParameters,
   validateParameters,
+  type TemplateLookups,
 } from '../parameters/index.ts';
 import type { RunnerTypeRegistry } from '../runner-types.ts';
 import { workflowExecutionIdFor } from '../workflows/workflow-execution-id.ts';
@@ -54,6 +56,8 @@ export interface CreateDeps {
   bus: EventBus;
   /** Read by templates (`st2kv.system.x`); without it they see an empty datastore. */
   datastore?: Datastore;
+  /** A pack's configuration, read by templates as `config_context`; without it, empty. */
+  packConfig?: (pack: string) => Promise<JsonObject>;
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
@@ -127,16 +131,21 @@ export class ExecutionCreator {
 
     let live: JsonObject;
     try {
-      const lookups = this.#deps.datastore
-        ? {
-            st2kv: await templateDatastore(
-              this.#deps.datastore,
-              datastoreKeysOf({ action, runner }, provided),
-              datastoreUser(context, options.requester),
-            ),
-          }
-        : undefined;
-      live = renderLiveParameters({ action, runner, provided, context, ...(lookups ? { lookups } : {}) });
+      const lookups: TemplateLookups = {};
+      if (this.#deps.datastore) {
+        lookups.st2kv = await templateDatastore(
+          this.#deps.datastore,
+          datastoreKeysOf({ action, runner }, provided),
+          datastoreUser(context, options.requester),
+        );
+      }
+      // Read only when a template asks: most executions never need the pack's config.
+      if (this.#deps.packConfig && readsConfigContext({ action, runner }, provided)) {
+        lookups.configContext = await this.#deps.packConfig(action.pack).catch((error: unknown) => {
+          throw new ValidationError(error instanceof Error ? error.message : String(error));
+        });
+      }
+      live = renderLiveParameters({ action, runner, provided, context, lookups });
     } catch (error) {
       if (error instanceof ParameterRenderError) {
         // StackStorm records a failed execution for render errors (but not for cast errors).

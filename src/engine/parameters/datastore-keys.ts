@@ -40,3 +40,22 @@ export function datastoreKeysOf(sources: ParameterSources, provided: JsonObject)
   }
   return [...refs.values()];
 }
+
+function mentions(value: Json | undefined, word: string): boolean {
+  if (typeof value === 'string') return isTemplateString(value) && value.includes(word);
+  if (Array.isArray(value)) return value.some((item) => mentions(item, word));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => mentions(key, word) || mentions(item, word));
+  }
+  return false;
+}
+
+/** Whether a template among the provided values and declared defaults reads `config_context`. */
+export function readsConfigContext(sources: ParameterSources, provided: JsonObject): boolean {
+  return (
+    mentions(provided, 'config_context') ||
+    [sources.action.parameters, sources.runner.runner_parameters].some((specs) =>
+      Object.values(specs).some((spec) => mentions(spec.default, 'config_context')),
+    )
+  );
+}

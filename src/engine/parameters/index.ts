@@ -21,5 +21,5 @@ export {
   TemplateFailure,
   type CompiledTemplate,
 } from './template.ts';
-export { datastoreKeysOf, type DatastoreKeyRef } from './datastore-keys.ts';
+export { datastoreKeysOf, readsConfigContext, type DatastoreKeyRef } from './datastore-keys.ts';
 export { st2kvRoot, type LoadedItem } from './datastore-lookup.ts';

@@ -13,7 +13,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import type { ExecutionStatus } from '../../domain/status.ts';
 import type { Json, JsonObject } from '../../domain/types.ts';
 import { resolveEntryPoint } from '../local-shell/entry-point.ts';
@@ -21,6 +20,7 @@ import { layerEnvironment, snapshotEnvironment, type Environment } from '../proc
 import type { FifoPool } from '../process/fifo-pool.ts';
 import { runProcess, type ProcessOutcome } from '../process/run-process.ts';
 import type { RunContext, Runner, RunnerResult } from '../runner.ts';
+import { readPackConfig } from '../shared/pack-config.ts';
 import { abortStatus, errorResult } from '../shared/runner-results.ts';
 
 export interface PythonRunnerOptions {
@@ -82,7 +82,7 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): Runner {
       try {
         script = resolveEntryPoint(ctx.packPath, entryPoint);
         if (!existsSync(script)) throw new Error(`Action entry point "${script}" does not exist`);
-        config = await packConfig(settings.configsDir, ctx.action.pack);
+        config = await readPackConfig(settings.configsDir, ctx.action.pack);
       } catch (err) {
         return errorResult(err instanceof Error ? err : new Error(String(err)));
       }
@@ -174,15 +174,4 @@ function interpreter(settings: Settings, pack: string): string {
     if (existsSync(own)) return own;
   }
   return settings.pythonBinary;
-}
-
-async function packConfig(configsDir: string | undefined, pack: string): Promise<Json> {
-  if (!configsDir) return {};
-  const path = join(configsDir, `${pack}.yaml`);
-  if (!existsSync(path)) return {};
-  const config = parseYaml(await readFile(path, 'utf8')) as Json;
-  if (config !== null && (typeof config !== 'object' || Array.isArray(config))) {
-    throw new Error(`Pack config "${path}" is not a mapping`);
-  }
-  return config ?? {};
 }
