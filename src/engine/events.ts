@@ -7,12 +7,14 @@
  * reading rows, so it is done only while someone here holds demand for remote events (an open
  * stream); the dispatcher gets lighter signals from the relay directly.
  */
-import type { ExecutionRecord, OutputChunk } from '../domain/types.ts';
+import type { ExecutionRecord, JsonObject, OutputChunk } from '../domain/types.ts';
 
 export type EngineEvent =
   | { type: 'execution.created'; record: ExecutionRecord }
   | { type: 'execution.updated'; record: ExecutionRecord }
-  | { type: 'output.appended'; chunks: readonly OutputChunk[] };
+  | { type: 'output.appended'; chunks: readonly OutputChunk[] }
+  /** An `announcement` action's payload; `user` is who ran it (permission isolation filters on it). */
+  | { type: 'announcement'; route: string; payload: JsonObject; user: string | null };
 
 export type EventOrigin = 'local' | 'remote';
 

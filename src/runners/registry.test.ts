@@ -7,6 +7,7 @@ describe('createRunners', () => {
   it('offers exactly the implemented runner types, all of them in the catalogue', () => {
     const runners = createRunners();
     expect([...runners.keys()].sort()).toEqual([
+      'announcement',
       'http-request',
       'inquirer',
       'local-shell-cmd',

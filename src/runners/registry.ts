@@ -1,9 +1,10 @@
 /**
  * The runners Squall can execute, by runner type name. The workflow runners (`orquesta`,
  * `action-chain`) drive child executions, so the engine adds them (src/engine/workflows/). Runner
- * types that the catalogue lists but neither provides (remote-shell-*, winrm-*, announcement) are
- * for the engine to fail with a clear message.
+ * types that the catalogue lists but neither provides (remote-shell-*, winrm-*) are for the engine
+ * to fail with a clear message.
  */
+import { createAnnouncementRunner } from './announcement/announcement-runner.ts';
 import { createHttpRequestRunner, type HttpRequestOptions } from './http/http-request-runner.ts';
 import { createInquirerRunner } from './inquirer/inquirer-runner.ts';
 import { createLocalShellCmdRunner } from './local-shell/local-shell-cmd.ts';
@@ -22,6 +23,7 @@ export function createRunners(options: CreateRunnersOptions = {}): Map<string, R
     ['local-shell-script', createLocalShellScriptRunner(options)],
     ['http-request', createHttpRequestRunner(options)],
     ['inquirer', createInquirerRunner()],
+    ['announcement', createAnnouncementRunner()],
     ['python-script', createPythonRunner(options)],
   ]);
 }

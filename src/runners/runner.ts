@@ -31,6 +31,8 @@ export interface RunContext {
   output: OutputSink;
   /** Extra environment variables StackStorm passes to actions (`ST2_ACTION_*`). */
   env: Record<string, string>;
+  /** Publishes an announcement on the event stream (`st2.announcement__<route>`). */
+  announce?: (route: string, payload: JsonObject) => void;
 }
 
 export interface RunnerResult {

@@ -116,6 +116,28 @@ describe('GET /stream/v1/stream', () => {
     expect(byId.frames).toEqual([]);
   });
 
+  it('streams announcements on st2.announcement__<route>, by default, but not to filtered clients', async () => {
+    const all = await connectSse(`${squall.url}/stream/v1/stream`);
+    const byRef = await connectSse(`${squall.url}/stream/v1/stream?action_refs=core.announcement`);
+    const exec = await post({
+      action: 'core.announcement',
+      parameters: { message: { text: 'deploy done', build: 42 }, route: 'chatops' },
+    });
+    const done = await squall.waitFor(exec.id);
+    expect(done['status']).toBe('succeeded');
+    expect(done['result']).toEqual({
+      output: { message: { text: 'deploy done', build: 42 } },
+      message: { text: 'deploy done', build: 42 },
+    });
+    const frames = await all.until((f) => f.some((x) => x.event === 'st2.announcement__chatops'));
+    const announcement = frames.find((x) => x.event === 'st2.announcement__chatops');
+    expect(JSON.parse(announcement?.data ?? '')).toEqual({ message: { text: 'deploy done', build: 42 } });
+    await byRef.until((f) => f.some((x) => JSON.parse(x.data).status === 'succeeded'));
+    all.close();
+    byRef.close();
+    expect(byRef.frames.some((x) => x.event.startsWith('st2.announcement'))).toBe(false);
+  });
+
   it('tells a client that connects after the end at once (the race st2 has)', async () => {
     const exec = await post({ action: 'core.noop' });
     await squall.waitFor(exec.id);

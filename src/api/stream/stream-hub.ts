@@ -14,7 +14,7 @@ import { redactText } from '../../domain/masking.ts';
 import { loadExecutionParts, secretValuesFor } from '../execution-loader.ts';
 import { executionView, liveactionView } from '../execution-view.ts';
 
-export type StreamEventKind = 'execution' | 'liveaction' | 'output';
+export type StreamEventKind = 'execution' | 'liveaction' | 'output' | 'announcement';
 
 /** A StackStorm stream event, serialized once for every subscriber. */
 export interface StreamEvent {
@@ -157,6 +157,21 @@ export class StreamHub {
         events.push({ ...outputEvent({ ...chunk, data: redactText(chunk.data, secrets) }), user });
       }
       return events;
+    }
+    if (event.type === 'announcement') {
+      const name = `st2.announcement__${event.route}`;
+      if (!this.#anyWants(name)) return [];
+      // No action and no execution: `action_refs` and `execution_ids` filters drop it (spec §11.1).
+      return [
+        {
+          kind: 'announcement',
+          name,
+          actionRef: '',
+          executionId: '',
+          user: event.user,
+          data: JSON.stringify(event.payload),
+        },
+      ];
     }
     const phase = event.type === 'execution.created' ? 'create' : 'update';
     if (!this.#anyWants(`st2.execution__${phase}`) && !this.#anyWants(`st2.liveaction__${phase}`)) return [];

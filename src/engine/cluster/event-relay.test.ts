@@ -15,6 +15,24 @@ describe('pack', () => {
     expect(pack('o', [], 1000)).toEqual([]);
   });
 
+  it('sends an announcement whole under `events`, or not at all when it cannot fit a message', () => {
+    const small: Parameters<typeof pack>[1] = [['a', 'chatops', { text: 'déployé' }, 'stanley']];
+    const [message] = pack('o', small, 1000);
+    expect(message?.topic).toBe('events');
+    expect(JSON.parse(message?.text ?? '')).toEqual({
+      o: 'o',
+      e: [['a', 'chatops', { text: 'déployé' }, 'stanley']],
+    });
+    // Sizes are counted in bytes: 500 two-byte characters do not fit 1000 bytes with the rest.
+    const big: Parameters<typeof pack>[1] = [
+      ['a', 'r', { text: 'é'.repeat(500) }, null],
+      ['o', 1],
+    ];
+    expect(pack('o', big, 1000).map((m) => JSON.parse(m.text) as unknown)).toEqual([
+      { o: 'o', e: [['o', 1]] },
+    ]);
+  });
+
   it('puts what workers act on under `work`, the rest under `events`, in order', () => {
     const id = 'a'.repeat(24);
     const messages = pack(

@@ -23,7 +23,7 @@
  */
 import { isCompleted, type ExecutionStatus } from '../../domain/status.ts';
 import { nowMicros } from '../../domain/time.ts';
-import type { ExecutionRecord, OutputChunk } from '../../domain/types.ts';
+import type { ExecutionRecord, JsonObject, OutputChunk } from '../../domain/types.ts';
 import type { Broadcast, BroadcastMessage, BroadcastTopic, Store } from '../../store/store.ts';
 import type { EngineEvent, EventBus, EventOrigin } from '../events.ts';
 
@@ -32,7 +32,15 @@ export type RelaySignal =
   | { kind: 'execution'; id: string; status: ExecutionStatus; created: boolean; delayed: boolean }
   | { kind: 'reconnected' };
 
-type Entry = ['c', string, ExecutionStatus, 0 | 1] | ['u', string, ExecutionStatus] | ['o', number];
+/**
+ * Entries: an execution created (`c`) or updated (`u`), an output chunk (`o`), all by id; and an
+ * announcement (`a`: route, payload, user), which has no row to read and so travels whole.
+ */
+type Entry =
+  | ['c', string, ExecutionStatus, 0 | 1]
+  | ['u', string, ExecutionStatus]
+  | ['o', number]
+  | ['a', string, JsonObject, string | null];
 
 interface Message {
   o: string;
@@ -102,6 +110,8 @@ export class EventRelay {
     if (event.type === 'output.appended') {
       for (const chunk of event.chunks) this.#lastOutputId = Math.max(this.#lastOutputId, chunk.id);
       if (origin === 'local') for (const chunk of event.chunks) this.#outbox.push(['o', chunk.id]);
+    } else if (event.type === 'announcement') {
+      if (origin === 'local') this.#outbox.push(['a', event.route, event.payload, event.user]);
     } else {
       const { record } = event;
       this.#remember(record.id, record.status);
@@ -165,7 +175,7 @@ export class EventRelay {
     if (message.o === this.#options.origin || !Array.isArray(message.e)) return;
     this.#lastHeardAt = nowMicros();
     for (const entry of message.e) {
-      if (entry[0] === 'o') continue;
+      if (entry[0] === 'o' || entry[0] === 'a') continue;
       this.#options.onSignal({
         kind: 'execution',
         id: entry[1],
@@ -208,7 +218,7 @@ export class EventRelay {
     const outputIds: number[] = [];
     for (const entry of entries) {
       if (entry[0] === 'o') outputIds.push(entry[1]);
-      else executionIds.add(entry[1]);
+      else if (entry[0] !== 'a') executionIds.add(entry[1]);
     }
     const [records, chunks] = await Promise.all([
       this.#store.getExecutions([...executionIds]),
@@ -228,6 +238,13 @@ export class EventRelay {
         continue;
       }
       flushOutput();
+      if (entry[0] === 'a') {
+        this.#bus.emit(
+          { type: 'announcement', route: entry[1], payload: entry[2], user: entry[3] },
+          'remote',
+        );
+        continue;
+      }
       const record = recordById.get(entry[1]);
       if (!record) continue; // deleted meanwhile
       this.#bus.emit(
@@ -285,12 +302,13 @@ const WORK_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['requested', 'delay
 
 export function topicOf(entry: Entry): BroadcastTopic {
   if (entry[0] === 'c') return 'work';
+  if (entry[0] === 'a') return 'events';
   return entry[0] === 'u' && WORK_STATUSES.has(entry[2]) ? 'work' : 'events';
 }
 
 /**
- * Entries as JSON messages of at most `maxBytes` each (ids and statuses are ASCII), each on its
- * entries' topic; a run of entries of one topic shares messages, and the order is kept.
+ * Entries as JSON messages of at most `maxBytes` each, each on its entries' topic; a run of
+ * entries of one topic shares messages, and the order is kept.
  */
 export function pack(origin: string, entries: readonly Entry[], maxBytes: number): BroadcastMessage[] {
   const head = `{"o":${JSON.stringify(origin)},"e":[`;
@@ -306,11 +324,15 @@ export function pack(origin: string, entries: readonly Entry[], maxBytes: number
   };
   for (const entry of entries) {
     const text = JSON.stringify(entry);
+    const bytes = Buffer.byteLength(text);
+    // Only an announcement can outgrow a message (ids are short): it then stays with the
+    // process's own stream clients.
+    if (bytes > room) continue;
     const entryTopic = topicOf(entry);
-    if (entryTopic !== topic || size + text.length + 1 > room) close();
+    if (entryTopic !== topic || size + bytes + 1 > room) close();
     topic = entryTopic;
     parts.push(text);
-    size += text.length + 1;
+    size += bytes + 1;
   }
   close();
   return messages;

@@ -375,6 +375,8 @@ export class Dispatcher {
           ST2_ACTION_API_URL: this.#options.apiUrl,
           ...(token === undefined ? {} : { ST2_ACTION_AUTH_TOKEN: token }),
         },
+        announce: (route, payload) =>
+          this.#deps.bus.emit({ type: 'announcement', route, payload, user: record.user }),
       });
     } catch (error) {
       return failure(error instanceof Error ? error.message : String(error), error);
