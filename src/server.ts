@@ -109,7 +109,12 @@ export async function startServer(config: Config, environment: ServerEnvironment
       packConfig: (pack: string) => readPackConfig(configsDir, pack),
       datastoreKey: loadOrCreateKey(join(config.dataDir, 'datastore.key')),
       ...(config.auth
-        ? { actionToken: async (user: string) => (await auth.issueToken(user, undefined)).token }
+        ? {
+            actionToken: async (user: string) => {
+              const { record, token } = await auth.issueToken(user, undefined);
+              return { token, revoke: () => auth.revokeToken(record.id) };
+            },
+          }
         : {}),
     },
     {

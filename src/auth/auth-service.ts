@@ -110,6 +110,11 @@ export class AuthService {
     return { record, token };
   }
 
+  /** Ends a token before its expiry (an action's, once the action is over). */
+  async revokeToken(id: string): Promise<void> {
+    await this.#store.deleteToken(id);
+  }
+
   /** The token's record, or 401 with StackStorm's message. */
   async validateToken(token: string): Promise<TokenRecord> {
     const record = await this.#store.getTokenByHash(tokenHash(token));

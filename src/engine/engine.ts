@@ -17,6 +17,7 @@ import { OutputWriter } from './dispatch/output-writer.ts';
 import { EventBus } from './events.ts';
 import type { CreateOptions, ExecutionRequest } from './executions/create-execution.ts';
 import { ExecutionCreator } from './executions/create-execution.ts';
+import type { ActionToken } from './dispatch/dispatcher.ts';
 import { ExecutionControl } from './executions/control.ts';
 import { Inquiries } from './inquiries/inquiries.ts';
 import { recoverInterrupted, type RecoveryReport } from './recovery.ts';
@@ -74,8 +75,11 @@ export interface EngineDeps {
   runners: ReadonlyMap<string, Runner>;
   /** Key for secret datastore values (the data directory's key file); default: one per process. */
   datastoreKey?: Buffer;
-  /** Issues the token an action calls the API with, as the execution's user; none without auth. */
-  actionToken?: (user: string) => Promise<string>;
+  /**
+   * Issues the token an action calls the API with, as the execution's user (none without auth),
+   * and how to revoke it once the action is over.
+   */
+  actionToken?: (user: string) => Promise<ActionToken>;
   /** A pack's configuration (`config_context` in parameter templates); without it, empty. */
   packConfig?: (pack: string) => Promise<JsonObject>;
 }

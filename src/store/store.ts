@@ -275,6 +275,8 @@ export interface Store {
   getTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
   /** Deletes tokens that expired before `before` (µs); how many went. */
   deleteTokensExpiredBefore(before: number): Promise<number>;
+  /** Whether a token with this id existed (it does not any more). */
+  deleteToken(id: string): Promise<boolean>;
   /** Inserts or replaces (by id) an API key. */
   saveApiKey(key: ApiKeyRecord): Promise<void>;
   /** By id or by key hash. */

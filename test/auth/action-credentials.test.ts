@@ -85,6 +85,24 @@ describe('with authentication on', () => {
   });
 });
 
+describe('with authentication on, after the action', () => {
+  let squall: TestSquall;
+  beforeAll(async () => {
+    squall = await startTestSquall({ auth: true });
+  });
+  afterAll(async () => {
+    await squall.close();
+  });
+
+  it('revokes the token: what the action leaves behind cannot use it', async () => {
+    const done = await run(squall, 'core.local', { cmd: 'echo "$ST2_ACTION_AUTH_TOKEN"' });
+    const token = String((done['result'] as Record<string, unknown>)['stdout']);
+    expect(token.length).toBeGreaterThan(20);
+    const res = await squall.api('/api/v1/user', { headers: { 'X-Auth-Token': token } });
+    expect(res.status).toBe(401);
+  });
+});
+
 describe('with authentication off', () => {
   it('gives no token, and the datastore calls need none', async () => {
     const squall = await startTestSquall({ packsPaths: [PACK] });

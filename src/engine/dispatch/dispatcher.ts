@@ -11,19 +11,17 @@
  */
 import { hostname } from 'node:os';
 import { isCompleted } from '../../domain/status.ts';
-import { mergeParameterSpecs, secretParameterValues } from '../../domain/masking.ts';
 import { nowMicros } from '../../domain/time.ts';
 import type { Action, ExecutionRecord, JsonObject, RunnerType } from '../../domain/types.ts';
 import type { Runner, RunnerResult } from '../../runners/runner.ts';
 import type { Store, Transition } from '../../store/store.ts';
 import type { EventBus } from '../events.ts';
-import { renderFinalParameters } from '../parameters/index.ts';
 import type { SnapshotCache } from '../snapshot-cache.ts';
 import type { RelaySignal } from '../cluster/event-relay.ts';
 import type { OutputWriter } from './output-writer.ts';
 import { transitionRetrying } from './transition-retry.ts';
-import { WORKFLOW_RUNNERS } from '../../domain/status.ts';
 import { cancelCompleted } from '../executions/transitions.ts';
+import { runAction, type ActionToken } from './run-action.ts';
 import { failure, runEnded } from './run-outcome.ts';
 
 export interface DispatcherOptions {
@@ -42,6 +40,8 @@ export interface DispatcherOptions {
   heartbeatMs: number;
 }
 
+export type { ActionToken } from './run-action.ts';
+
 export interface DispatcherDeps {
   store: Store;
   bus: EventBus;
@@ -52,7 +52,7 @@ export interface DispatcherDeps {
    * A credential for an action to call the API as the execution's user (`ST2_ACTION_AUTH_TOKEN`,
    * as StackStorm gives every action); absent when authentication is off.
    */
-  actionToken?: ((user: string) => Promise<string>) | undefined;
+  actionToken?: ((user: string) => Promise<ActionToken>) | undefined;
   onError: (error: unknown, context: string) => void;
 }
 
@@ -324,63 +324,24 @@ export class Dispatcher {
     if (!finished) await this.#apply(cancelCompleted(record.id, at));
   }
 
-  async #execute(
+  #execute(
     record: ExecutionRecord,
     action: Action,
     runnerType: RunnerType,
     signal: AbortSignal,
   ): Promise<RunnerResult> {
-    // Canceled between claim and start: nothing was started, so nothing needs stopping.
-    if (signal.aborted) return { status: signal.reason === 'cancel' ? 'canceled' : 'abandoned', result: {} };
-    if (!runnerType.enabled)
-      return failure(`Runner "${runnerType.name}" has been disabled by the administrator.`);
-    const runner = this.#deps.runners.get(runnerType.name);
-    if (!runner) {
-      return failure(
-        `Runner "${runnerType.name}" is not available in Squall yet; action "${action.ref}" cannot run.`,
-      );
-    }
-    try {
-      const { runnerParameters, actionParameters } = renderFinalParameters({
-        action,
-        runner: runnerType,
-        live: record.parameters,
-        context: record.context,
-      });
-      const packPath = await this.#packPath(action.pack);
-      const output = this.#deps.output.sinkFor({
-        executionId: record.id,
-        actionRef: record.actionRef,
-        runnerRef: record.runnerName,
-        secrets: secretParameterValues(
-          record.parameters,
-          mergeParameterSpecs(action.parameters, runnerType.runner_parameters),
-        ),
-      });
-      // Workflows run no code of their own: only their tasks' actions call the API.
-      const token =
-        this.#deps.actionToken && record.user && !WORKFLOW_RUNNERS.has(runnerType.name)
-          ? await this.#deps.actionToken(record.user)
-          : undefined;
-      return await runner.run(runnerParameters, actionParameters, {
-        executionId: record.id,
-        liveactionId: record.liveactionId,
-        action,
-        packPath,
-        signal,
-        output,
-        env: {
-          ST2_ACTION_PACK_NAME: action.pack,
-          ST2_ACTION_EXECUTION_ID: record.id,
-          ST2_ACTION_API_URL: this.#options.apiUrl,
-          ...(token === undefined ? {} : { ST2_ACTION_AUTH_TOKEN: token }),
-        },
-        announce: (route, payload) =>
-          this.#deps.bus.emit({ type: 'announcement', route, payload, user: record.user }),
-      });
-    } catch (error) {
-      return failure(error instanceof Error ? error.message : String(error), error);
-    }
+    return runAction(
+      {
+        runners: this.#deps.runners,
+        output: this.#deps.output,
+        bus: this.#deps.bus,
+        actionToken: this.#deps.actionToken,
+        onError: this.#deps.onError,
+        apiUrl: this.#options.apiUrl,
+        packPath: (pack) => this.#packPath(pack),
+      },
+      { record, action, runnerType, signal },
+    );
   }
 
   async #packPath(pack: string): Promise<string | undefined> {

@@ -32,6 +32,9 @@ export function credentialsContract(open: OpenStore): void {
       expect(await store.deleteTokensExpiredBefore(200)).toBe(1);
       expect(await store.getTokenByHash('h1')).toBeUndefined();
       expect((await store.getTokenByHash('h2'))?.user).toBe('bob');
+      expect(await store.deleteToken(hexId(2))).toBe(true);
+      expect(await store.getTokenByHash('h2')).toBeUndefined();
+      expect(await store.deleteToken(hexId(2))).toBe(false);
     });
   });
 

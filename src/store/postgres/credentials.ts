@@ -14,6 +14,7 @@ const TOKEN_BY_HASH = statement(
   'SELECT id, user_name, token_hash, expiry, metadata FROM auth_tokens WHERE token_hash = $1',
 );
 const DELETE_TOKENS = statement('delete_expired_tokens', 'DELETE FROM auth_tokens WHERE expiry < $1');
+const DELETE_TOKEN = statement('delete_token', 'DELETE FROM auth_tokens WHERE id = $1');
 const UPSERT_API_KEY = statement(
   'upsert_api_key',
   `INSERT INTO api_keys (id, user_name, key_hash, metadata, created_at, enabled) VALUES ($1, $2, $3, $4, $5, $6)
@@ -55,6 +56,7 @@ export interface Credentials {
   saveToken(token: TokenRecord): Promise<void>;
   getTokenByHash(hash: string): Promise<TokenRecord | undefined>;
   deleteTokensExpiredBefore(before: number): Promise<number>;
+  deleteToken(id: string): Promise<boolean>;
   saveApiKey(key: ApiKeyRecord): Promise<void>;
   getApiKey(idOrHash: string): Promise<ApiKeyRecord | undefined>;
   listApiKeys(page: Page): Promise<PageOf<ApiKeyRecord>>;
@@ -75,6 +77,9 @@ export function createCredentials(pool: Pool): Credentials {
     },
     async deleteTokensExpiredBefore(before) {
       return (await pool.query({ ...DELETE_TOKENS, values: [before] })).rowCount ?? 0;
+    },
+    async deleteToken(id) {
+      return ((await pool.query({ ...DELETE_TOKEN, values: [id] })).rowCount ?? 0) > 0;
     },
     async saveApiKey(k) {
       await pool.query({

@@ -228,6 +228,9 @@ export class PostgresStore implements Store {
   deleteTokensExpiredBefore(before: number): Promise<number> {
     return this.#run(() => this.#credentials.deleteTokensExpiredBefore(before));
   }
+  deleteToken(id: string): Promise<boolean> {
+    return this.#run(() => this.#credentials.deleteToken(id));
+  }
   saveApiKey(key: ApiKeyRecord): Promise<void> {
     return this.#run(() => this.#credentials.saveApiKey(key));
   }

@@ -40,6 +40,7 @@ export interface Credentials {
   saveToken(token: TokenRecord): void;
   getTokenByHash(hash: string): TokenRecord | undefined;
   deleteTokensExpiredBefore(before: number): number;
+  deleteToken(id: string): boolean;
   saveApiKey(key: ApiKeyRecord): void;
   getApiKey(idOrHash: string): ApiKeyRecord | undefined;
   listApiKeys(page: Page): PageOf<ApiKeyRecord>;
@@ -52,6 +53,7 @@ export function prepareCredentials(db: Database.Database): Credentials {
   );
   const tokenByHash = db.prepare<[string], TokenRow>('SELECT * FROM auth_tokens WHERE token_hash = ?');
   const deleteTokens = db.prepare<[number]>('DELETE FROM auth_tokens WHERE expiry < ?');
+  const deleteToken = db.prepare<[string]>('DELETE FROM auth_tokens WHERE id = ?');
   const upsertKey = db.prepare<[string, string, string, string, number, number]>(
     `INSERT INTO api_keys (id, user_name, key_hash, metadata, created_at, enabled) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET user_name = excluded.user_name, key_hash = excluded.key_hash,
@@ -74,6 +76,7 @@ export function prepareCredentials(db: Database.Database): Credentials {
       return row ? tokenOf(row) : undefined;
     },
     deleteTokensExpiredBefore: (before) => deleteTokens.run(before).changes,
+    deleteToken: (id) => deleteToken.run(id).changes > 0,
     saveApiKey: (k) => {
       upsertKey.run(k.id, k.user, k.keyHash, JSON.stringify(k.metadata), k.createdAt, k.enabled ? 1 : 0);
     },

@@ -230,6 +230,9 @@ export class SqliteStore implements Store {
   deleteTokensExpiredBefore(before: number): Promise<number> {
     return this.#group.run(() => this.#credentials.deleteTokensExpiredBefore(before));
   }
+  deleteToken(id: string): Promise<boolean> {
+    return this.#group.run(() => this.#credentials.deleteToken(id));
+  }
   saveApiKey(key: ApiKeyRecord): Promise<void> {
     return this.#group.run(() => this.#credentials.saveApiKey(key));
   }
