@@ -137,14 +137,14 @@ export class Inquiries {
    * Times out the pending inquiries whose TTL (minutes; 0 or less: never) has run out, and resumes
    * the root workflow of each, where the timeout can be handled. Returns how many expired.
    */
-  async expire(nowMicros: number): Promise<number> {
+  async expire(now: number): Promise<number> {
     let expired = 0;
     for (let offset = 0; ;) {
       const page = await this.#deps.store.listExecutions(PENDING_INQUIRIES(500, offset, false));
       const results = await this.#results(page.items.map((r) => r.id));
       for (const record of page.items) {
         const ttl = Number(results.get(record.id)?.['ttl'] ?? 0);
-        if (!(ttl > 0) || nowMicros - record.startTimestamp <= ttl * MINUTE_MICROS) {
+        if (!(ttl > 0) || now - record.startTimestamp <= ttl * MINUTE_MICROS) {
           offset++;
           continue;
         }
@@ -152,12 +152,13 @@ export class Inquiries {
           id: record.id,
           from: ['pending'],
           to: 'timeout',
-          at: nowMicros,
-          endTimestamp: nowMicros,
+          at: now,
+          endTimestamp: now,
         });
         if (!done) continue;
         expired++;
-        if (record.parentId) await this.#resume(await this.#root(record), 'system');
+        // StackStorm resumes as its system user.
+        if (record.parentId) await this.#resume(await this.#root(record), 'stanley');
       }
       if (page.items.length < 500) return expired;
     }
