@@ -22,7 +22,14 @@ import {
   persistLargeResult,
   sseLatency,
 } from './streaming.ts';
-import { buildSquall, percentile, seedHistory, startSquall, type Squall } from './support.ts';
+import {
+  buildSquall,
+  percentile,
+  seedHistory,
+  startSquall,
+  timestampMillis,
+  type Squall,
+} from './support.ts';
 
 const QUICK = process.env['BENCH_QUICK'] === '1';
 const HISTORY = Number(process.env['BENCH_HISTORY'] ?? 100_000);
@@ -96,7 +103,7 @@ async function runExecutions(
       const doc = await watcher.wait(id);
       if (doc.status !== 'succeeded') throw new Error(`execution ${id} ${doc.status}`);
       // Latency from the server's own clock: when the POST created it to when it succeeded.
-      latencies.push(micros(doc.end_timestamp ?? '') - micros(doc.start_timestamp));
+      latencies.push(timestampMillis(doc.end_timestamp ?? '') - timestampMillis(doc.start_timestamp));
     }
   };
   const started = performance.now();
@@ -120,11 +127,6 @@ async function listLatency(
   }
   samples.sort((a, b) => a - b);
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
-}
-
-/** Milliseconds (with microseconds) of an execution timestamp. */
-function micros(timestamp: string): number {
-  return Date.parse(timestamp) + Number(timestamp.slice(23, 26)) / 1000;
 }
 
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);

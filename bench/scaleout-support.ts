@@ -9,7 +9,7 @@ import { quotedSchema } from '../src/store/postgres/connection-pool.ts';
 import { TEST_DATABASE_URL } from '../src/store/postgres/test-database.ts';
 import { freePort, npmStartArgs, ROOT } from '../test/helpers/processes.ts';
 import { request } from './http-client.ts';
-import { percentile } from './support.ts';
+import { percentile, timestampMillis } from './support.ts';
 
 export interface Proc {
   child: ChildProcess;
@@ -76,11 +76,6 @@ interface Finished {
 
 const TERMINAL = new Set(['succeeded', 'failed', 'timeout', 'abandoned', 'canceled']);
 
-/** Milliseconds (with microseconds) of an execution timestamp. */
-function millis(timestamp: string): number {
-  return Date.parse(timestamp) + Number(timestamp.slice(23, 26)) / 1000;
-}
-
 /**
  * `concurrency` clients each POST an execution and wait until it succeeded, `total` in all; the
  * completions are learnt by one `?id=a,b,…` list request per round for everything in flight.
@@ -124,7 +119,7 @@ export async function runExecutions(
         if (!watching) void watch();
       });
       if (doc.status !== 'succeeded') throw new Error(`execution ${id} ${doc.status}`);
-      latencies.push(millis(doc.end_timestamp ?? '') - millis(doc.start_timestamp));
+      latencies.push(timestampMillis(doc.end_timestamp ?? '') - timestampMillis(doc.start_timestamp));
     }
   };
   const started = performance.now();

@@ -18,7 +18,7 @@ import { createFifoPool, type FifoPool } from '../src/runners/process/fifo-pool.
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { peakRssBytes } from '../test/helpers/processes.ts';
 import { request } from './http-client.ts';
-import { percentile, startSquall, type Squall } from './support.ts';
+import { percentile, startSquall, timestampMillis, type Squall } from './support.ts';
 
 interface Doc {
   id: string;
@@ -27,11 +27,6 @@ interface Doc {
   end_timestamp?: string;
   log: { timestamp: string; status: string }[];
   context: Record<string, unknown>;
-}
-
-/** Milliseconds (with microseconds) of an execution timestamp. */
-export function micros(timestamp: string): number {
-  return Date.parse(timestamp) + Number(timestamp.slice(23, 26)) / 1000;
 }
 
 async function runToEnd(squall: Squall, body: object): Promise<Doc> {
@@ -50,7 +45,10 @@ async function runToEnd(squall: Squall, body: object): Promise<Doc> {
 /** Seconds from `running` to completion, by the execution's own log. */
 function runSeconds(doc: Doc): number {
   const running = doc.log.find((e) => e.status === 'running');
-  return (micros(doc.end_timestamp ?? '') - micros(running?.timestamp ?? doc.start_timestamp)) / 1000;
+  return (
+    (timestampMillis(doc.end_timestamp ?? '') - timestampMillis(running?.timestamp ?? doc.start_timestamp)) /
+    1000
+  );
 }
 
 export interface CaptureFigures {
@@ -205,7 +203,7 @@ export async function sseLatency(
                 const doc = JSON.parse(data.slice(6)) as Doc;
                 if (doc.status === 'succeeded' && doc.end_timestamp) {
                   const list = byExecution.get(doc.id) ?? [];
-                  list.push(now - micros(doc.end_timestamp));
+                  list.push(now - timestampMillis(doc.end_timestamp));
                   byExecution.set(doc.id, list);
                 }
               }

@@ -15,6 +15,11 @@ export interface Squall {
   stop(): Promise<void>;
 }
 
+/** Milliseconds, with the microseconds, of an execution timestamp (`…T10:00:00.123456Z`). */
+export function timestampMillis(timestamp: string): number {
+  return Date.parse(timestamp) + Number(timestamp.slice(23, 26)) / 1000;
+}
+
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);

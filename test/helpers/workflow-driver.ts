@@ -96,3 +96,38 @@ export function actionsRun(commands: readonly WorkflowCommand[]): unknown[] {
       : [],
   );
 }
+
+/**
+ * The errors StackStorm's inspection reports for the examples' `tests/orquesta-fail-inspection`
+ * (its integration test's expectation), in its order: by inspection and by a run alike.
+ */
+export const FAIL_INSPECTION_ERRORS = [
+  {
+    type: 'content',
+    message: 'The action "std.noop" is not registered in the database.',
+    schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.action',
+    spec_path: 'tasks.task3.action',
+  },
+  {
+    type: 'context',
+    language: 'yaql',
+    expression: '<% ctx().foobar %>',
+    message: 'Variable "foobar" is referenced before assignment.',
+    schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.input',
+    spec_path: 'tasks.task1.input',
+  },
+  {
+    type: 'expression',
+    language: 'yaql',
+    expression: '<% <% succeeded() %>',
+    message: "Parse error: unexpected '<' at position 0 of expression '<% succeeded()'",
+    schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.next.items.properties.when',
+    spec_path: 'tasks.task2.next[0].when',
+  },
+  {
+    type: 'syntax',
+    message: "[{'cmd': 'echo <% ctx().macro %>'}] is not valid under any of the given schemas",
+    schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.input.oneOf',
+    spec_path: 'tasks.task2.input',
+  },
+];

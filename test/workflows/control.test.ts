@@ -4,14 +4,12 @@
  * cancellation tests do: the task that runs (a shell loop waiting for a file) finishes gracefully,
  * then the workflow settles.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSquall } from '../helpers/squall.ts';
 import {
   children,
   field,
+  gateFiles,
   put,
   run,
   startWorkflowSquall,
@@ -23,27 +21,17 @@ import {
 } from './workflow-helpers.ts';
 
 let squall: TestSquall;
-let dir: string;
 beforeAll(async () => {
   squall = await startWorkflowSquall();
-  dir = mkdtempSync(join(tmpdir(), 'squall-control-'));
 });
 afterAll(async () => {
   await squall.close();
-  rmSync(dir, { recursive: true, force: true });
+  gates.cleanUp();
 });
 
-let files = 0;
-function tempfile(): string {
-  const path = join(dir, `f${files++}`);
-  writeFileSync(path, '');
-  return path;
-}
-
-function remove(path: string): void {
-  rmSync(path);
-  expect(existsSync(path)).toBe(false);
-}
+const gates = gateFiles('squall-control-');
+const tempfile = (): string => gates.create();
+const remove = (path: string): void => gates.remove(path);
 
 describe('pause and resume', () => {
   it('pauses after the running task, then resumes to success', async () => {

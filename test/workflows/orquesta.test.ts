@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSquall } from '../helpers/squall.ts';
+import { FAIL_INSPECTION_ERRORS } from '../helpers/workflow-driver.ts';
 import { children, field, runToEnd, startWorkflowSquall, taskNames, type Doc } from './workflow-helpers.ts';
 
 let squall: TestSquall;
@@ -272,36 +273,7 @@ describe('orquesta examples', () => {
     const doc = await runToEnd(squall, 'examples.orquesta-fail-inspection');
     expect(doc['status']).toBe('failed');
     expect(doc['result']).toEqual({
-      errors: [
-        {
-          type: 'content',
-          message: 'The action "std.noop" is not registered in the database.',
-          schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.action',
-          spec_path: 'tasks.task3.action',
-        },
-        {
-          type: 'context',
-          language: 'yaql',
-          expression: '<% ctx().foobar %>',
-          message: 'Variable "foobar" is referenced before assignment.',
-          schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.input',
-          spec_path: 'tasks.task1.input',
-        },
-        {
-          type: 'expression',
-          language: 'yaql',
-          expression: '<% <% succeeded() %>',
-          message: "Parse error: unexpected '<' at position 0 of expression '<% succeeded()'",
-          schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.next.items.properties.when',
-          spec_path: 'tasks.task2.next[0].when',
-        },
-        {
-          type: 'syntax',
-          message: "[{'cmd': 'echo <% ctx().macro %>'}] is not valid under any of the given schemas",
-          schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.input.oneOf',
-          spec_path: 'tasks.task2.input',
-        },
-      ],
+      errors: FAIL_INSPECTION_ERRORS,
       output: null,
     });
     expect(await children(squall, String(doc['id']))).toEqual([]);

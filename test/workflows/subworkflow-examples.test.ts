@@ -8,9 +8,7 @@
  * examples orquesta-test-pause-resume and task2 of orquesta-test-cancel-subworkflow use it, so in
  * StackStorm they fail at those tasks; only `$` inside a query (`select($.x)`) is the item.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSquall, type TestSquall } from '../helpers/squall.ts';
 import { writeScratchPack } from './scratch-pack.ts';
@@ -18,6 +16,7 @@ import {
   children,
   EXAMPLE_PACKS,
   field,
+  gateFiles,
   put,
   run,
   statusIs,
@@ -40,10 +39,8 @@ const CHAIN = `chain:
 `;
 
 let squall: TestSquall;
-let dir: string;
 let packsDir: string;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'squall-subwf-'));
   packsDir = writeScratchPack('wfsub', {
     'chain-pause-subworkflow': {
       meta:
@@ -57,21 +54,13 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await squall.close();
-  rmSync(dir, { recursive: true, force: true });
+  gates.cleanUp();
   rmSync(packsDir, { recursive: true, force: true });
 });
 
-let files = 0;
-function tempfile(): string {
-  const path = join(dir, `f${files++}`);
-  writeFileSync(path, '');
-  return path;
-}
-
-function remove(path: string): void {
-  rmSync(path);
-  expect(existsSync(path)).toBe(false);
-}
+const gates = gateFiles('squall-subworkflows-');
+const tempfile = (): string => gates.create();
+const remove = (path: string): void => gates.remove(path);
 
 const dollarError = (name: string, task: string): Doc => ({
   type: 'error',

@@ -2,6 +2,8 @@
  * Running the examples pack's workflows over HTTP against a real Squall: start one, wait for it,
  * read its result and its children.
  */
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { startTestSquall, type TestSquall } from '../helpers/squall.ts';
@@ -93,4 +95,27 @@ export async function taskChildren(
     if (Date.now() > deadline) throw new Error(`task ${task} of ${id} never had ${count} ${status} children`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Files the examples' `tempfile` tasks wait on: a task loops until its file is removed. One folder
+ * per test file, removed with `cleanUp`.
+ */
+export function gateFiles(prefix: string): { create(): string; remove(path: string): void; cleanUp(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let count = 0;
+  return {
+    create() {
+      const path = join(dir, `f${count++}`);
+      writeFileSync(path, '');
+      return path;
+    },
+    remove(path) {
+      rmSync(path);
+      expect(existsSync(path)).toBe(false);
+    },
+    cleanUp() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

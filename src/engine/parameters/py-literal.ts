@@ -8,6 +8,7 @@
  * floats, unary +/-, True/False/None, lists, tuples (→ arrays) and dicts. Bytes, sets and complex
  * numbers have no JSON form and are rejected like any other malformed input.
  */
+import { PYTHON_SIMPLE_ESCAPES } from '../../domain/python-escapes.ts';
 import { pyFloatRepr, pyRepr } from '../../domain/pyrepr.ts';
 import type { Json, JsonObject } from '../../domain/types.ts';
 
@@ -26,19 +27,8 @@ export function pyLiteralEval(source: string): Json {
 /** Internal signal: the input is not a literal; turned into one public message above. */
 class Syntax extends Error {}
 
-const SIMPLE_ESCAPES: Record<string, string> = {
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\n': '',
-};
+// A backslash before a newline continues the line, as in Python source.
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { ...PYTHON_SIMPLE_ESCAPES, '\n': '' };
 
 const NUMBER =
   /^(?:0[xX](?:_?[0-9a-fA-F])+|0[oO](?:_?[0-7])+|0[bB](?:_?[01])+|(?:\d(?:_?\d)*)?\.?(?:\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?)/;

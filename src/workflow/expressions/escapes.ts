@@ -1,23 +1,12 @@
 /** Python's `unicode-escape` decoding of string literals, shared by yaql's and Jinja's lexers. */
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-};
+import { PYTHON_SIMPLE_ESCAPES } from '../../domain/python-escapes.ts';
 
 /** Python's unicode-escape decoding of the escape sequences yaql recognises; others stay as written. */
 export function decodeEscapes(raw: string): string {
   return raw.replace(
     /\\(U[0-9a-fA-F]{8}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[\\'"abfnrtv])/g,
     (whole, seq: string) => {
-      const simple = SIMPLE_ESCAPES[seq];
+      const simple = PYTHON_SIMPLE_ESCAPES[seq];
       if (simple !== undefined) return simple;
       const kind = seq.charAt(0);
       if (kind === 'U' || kind === 'u' || kind === 'x') {

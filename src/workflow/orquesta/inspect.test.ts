@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exampleWorkflow } from '../../../test/helpers/workflow-driver.ts';
+import { exampleWorkflow, FAIL_INSPECTION_ERRORS } from '../../../test/helpers/workflow-driver.ts';
 import { inspectWorkflow, type ActionParameters } from './inspect.ts';
 
 const CATALOG: Record<string, ActionParameters> = {
@@ -23,36 +23,9 @@ const lookupAction = (ref: string): ActionParameters | undefined => CATALOG[ref]
 
 describe('inspectWorkflow', () => {
   it('reports content, context, expression and syntax errors as st2 does', () => {
-    expect(inspectWorkflow(exampleWorkflow('tests/orquesta-fail-inspection'), { lookupAction })).toEqual([
-      {
-        type: 'content',
-        message: 'The action "std.noop" is not registered in the database.',
-        schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.action',
-        spec_path: 'tasks.task3.action',
-      },
-      {
-        type: 'context',
-        language: 'yaql',
-        expression: '<% ctx().foobar %>',
-        message: 'Variable "foobar" is referenced before assignment.',
-        schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.input',
-        spec_path: 'tasks.task1.input',
-      },
-      {
-        type: 'expression',
-        language: 'yaql',
-        expression: '<% <% succeeded() %>',
-        message: "Parse error: unexpected '<' at position 0 of expression '<% succeeded()'",
-        schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.next.items.properties.when',
-        spec_path: 'tasks.task2.next[0].when',
-      },
-      {
-        type: 'syntax',
-        message: "[{'cmd': 'echo <% ctx().macro %>'}] is not valid under any of the given schemas",
-        schema_path: 'properties.tasks.patternProperties.^\\w+$.properties.input.oneOf',
-        spec_path: 'tasks.task2.input',
-      },
-    ]);
+    expect(inspectWorkflow(exampleWorkflow('tests/orquesta-fail-inspection'), { lookupAction })).toEqual(
+      FAIL_INSPECTION_ERRORS,
+    );
   });
 
   it('checks each action reference and its input against the catalogue', () => {
