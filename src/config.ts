@@ -2,8 +2,8 @@
  * Configuration, parsed once from command-line options and the environment, validated, frozen.
  * Only the entry point calls `loadConfig`; everything else receives the `Config` it needs.
  */
-import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { homedir, hostname, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 
 /** What a `squall serve` process does; `api` and `worker` need a shared (PostgreSQL) database. */
 export type Role = 'api' | 'worker' | 'all';
@@ -53,6 +53,22 @@ export interface Config {
   readonly role: Role;
   /** Seconds a worker's claim on an execution lasts without a heartbeat. */
   readonly leaseTimeoutSeconds: number;
+  /** The remote runners' login (StackStorm's `system_user` and `ssh_runner` sections). */
+  readonly ssh: SshConfig;
+}
+
+export interface SshConfig {
+  /** Who remote actions log in as unless they name a `username`. */
+  readonly user: string;
+  /** Key files tried, the first that exists, when an action gives no password or key. */
+  readonly keyFiles: readonly string[];
+  /** `SSH_AUTH_SOCK`: an agent to ask when there is no key file either. */
+  readonly agentSocket: string | undefined;
+  readonly connectTimeoutSeconds: number;
+  /** Most hosts one execution works on at once. */
+  readonly maxParallel: number;
+  /** A remote execution succeeds when any of its hosts did. */
+  readonly allowPartialFailure: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -114,6 +130,15 @@ const OPTIONS = {
   role: { flag: '--role', env: 'SQUALL_ROLE', parse: role },
   leaseTimeout: { flag: '--lease-timeout', env: 'SQUALL_LEASE_TIMEOUT', parse: positiveInt },
   apiUrl: { flag: '--api-url', env: 'SQUALL_API_URL', parse: text },
+  sshUser: { flag: '--ssh-user', env: 'SQUALL_SSH_USER', parse: text },
+  sshKeyFile: { flag: '--ssh-key-file', env: 'SQUALL_SSH_KEY_FILE', parse: text },
+  sshConnectTimeout: { flag: '--ssh-connect-timeout', env: 'SQUALL_SSH_CONNECT_TIMEOUT', parse: positiveInt },
+  sshMaxParallel: { flag: '--ssh-max-parallel', env: 'SQUALL_SSH_MAX_PARALLEL', parse: positiveInt },
+  sshAllowPartialFailure: {
+    flag: '--ssh-allow-partial-failure',
+    env: 'SQUALL_SSH_ALLOW_PARTIAL_FAILURE',
+    parse: bool,
+  },
 } satisfies Record<string, OptionSpec>;
 type OptionName = keyof typeof OPTIONS;
 
@@ -150,6 +175,16 @@ Options (each also settable through the environment variable shown):
                                                             SQUALL_LEASE_TIMEOUT (30)
   --api-url URL             the API actions call back (ST2_ACTION_API_URL), e.g. a load balancer
                                                             SQUALL_API_URL    (http://HOST:PORT/api/v1)
+  --ssh-user NAME           remote actions' login unless they give a username
+                                                            SQUALL_SSH_USER   (the user Squall runs as)
+  --ssh-key-file PATH       their key unless they give a password or key (else SSH_AUTH_SOCK's agent)
+                                                            SQUALL_SSH_KEY_FILE (~/.ssh/id_ed25519, id_ecdsa, id_rsa)
+  --ssh-connect-timeout SECS                                SQUALL_SSH_CONNECT_TIMEOUT (60)
+  --ssh-max-parallel N      hosts one remote execution works on at once
+                                                            SQUALL_SSH_MAX_PARALLEL (50)
+  --ssh-allow-partial-failure true|false
+                            a remote execution succeeds if any host did
+                                                            SQUALL_SSH_ALLOW_PARTIAL_FAILURE (false)
 
 squall user add NAME [--role ROLE] [--data-dir DIR]: add a user to the password file (or change
 their password), reading the password from stdin; --role writes rbac/assignments/NAME.yaml.
@@ -232,6 +267,18 @@ export function loadConfig(
     permissionIsolation: get('permissionIsolation', false),
     role: chosenRole,
     leaseTimeoutSeconds: get('leaseTimeout', 30),
+    ssh: Object.freeze({
+      user: get('sshUser', userInfo().username),
+      keyFiles: Object.freeze(
+        raw.has('sshKeyFile')
+          ? [resolve(get('sshKeyFile', ''))]
+          : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((name) => join(homedir(), '.ssh', name)),
+      ),
+      agentSocket: env.SSH_AUTH_SOCK === '' ? undefined : env.SSH_AUTH_SOCK,
+      connectTimeoutSeconds: get('sshConnectTimeout', 60),
+      maxParallel: get('sshMaxParallel', 50),
+      allowPartialFailure: get('sshAllowPartialFailure', false),
+    }),
     apiUrl: get('apiUrl', `http://${get('host', '127.0.0.1')}:${get('port', 9101)}/api/v1`),
   });
 }

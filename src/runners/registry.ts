@@ -1,8 +1,8 @@
 /**
  * The runners Squall can execute, by runner type name. The workflow runners (`orquesta`,
  * `action-chain`) drive child executions, so the engine adds them (src/engine/workflows/). Runner
- * types that the catalogue lists but neither provides (remote-shell-*, winrm-*) are for the engine
- * to fail with a clear message.
+ * types that the catalogue lists but neither provides (winrm-*) are for the engine to fail with a
+ * clear message.
  */
 import { createAnnouncementRunner } from './announcement/announcement-runner.ts';
 import { createHttpRequestRunner, type HttpRequestOptions } from './http/http-request-runner.ts';
@@ -12,9 +12,15 @@ import { createLocalShellScriptRunner } from './local-shell/local-shell-script.t
 import type { LocalShellOptions } from './local-shell/options.ts';
 import { createNoopRunner } from './noop/noop-runner.ts';
 import { createPythonRunner, type PythonRunnerOptions } from './python/python-runner.ts';
+import { createRemoteShellCmdRunner } from './remote-shell/remote-shell-cmd.ts';
+import { createRemoteShellScriptRunner } from './remote-shell/remote-shell-script.ts';
+import type { RemoteShellOptions } from './remote-shell/options.ts';
 import type { Runner } from './runner.ts';
 
-export type CreateRunnersOptions = LocalShellOptions & HttpRequestOptions & PythonRunnerOptions;
+export type CreateRunnersOptions = LocalShellOptions &
+  HttpRequestOptions &
+  PythonRunnerOptions &
+  RemoteShellOptions;
 
 export function createRunners(options: CreateRunnersOptions = {}): Map<string, Runner> {
   return new Map<string, Runner>([
@@ -25,5 +31,7 @@ export function createRunners(options: CreateRunnersOptions = {}): Map<string, R
     ['inquirer', createInquirerRunner()],
     ['announcement', createAnnouncementRunner()],
     ['python-script', createPythonRunner(options)],
+    ['remote-shell-cmd', createRemoteShellCmdRunner(options)],
+    ['remote-shell-script', createRemoteShellScriptRunner(options)],
   ]);
 }

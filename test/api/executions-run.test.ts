@@ -132,12 +132,15 @@ describe('POST /api/v1/executions runs core.local', () => {
   it('fails an action whose runner is not implemented, with a clear message', async () => {
     const res = await squall.api('/api/v1/executions', {
       method: 'POST',
-      json: { action: 'core.remote', parameters: { cmd: 'true', hosts: 'localhost' } },
+      json: {
+        action: 'core.winrm_cmd',
+        parameters: { cmd: 'dir', host: 'windows.example', username: 'u', password: 'p' },
+      },
     });
     expect(res.status).toBe(201);
     const done = (await squall.waitFor(((await res.json()) as { id: string }).id)) as Record<string, any>;
     expect(done.status).toBe('failed');
-    expect(done.result.error).toMatch(/Runner "remote-shell-cmd" is not available in Squall yet/);
+    expect(done.result.error).toMatch(/Runner "winrm-cmd" is not available in Squall yet/);
   });
 
   it("runs the core pack's Python actions (core.uuid, core.pause)", async () => {
