@@ -4,7 +4,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithSshd, startTestSshd, type TestSshd } from '../helpers/sshd.ts';
+import { describeWithSshd } from '../helpers/describe-with-sshd.ts';
+import { startTestSshd, type TestSshd } from '../helpers/sshd.ts';
 import { startTestSquall, type TestSquall } from '../helpers/squall.ts';
 
 let sshd: TestSshd;

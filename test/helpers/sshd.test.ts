@@ -8,7 +8,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Client, type ConnectConfig } from 'ssh2';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithSshd, startTestSshd, type TestSshd } from './sshd.ts';
+import { describeWithSshd } from './describe-with-sshd.ts';
+import { startTestSshd, type TestSshd } from './sshd.ts';
 
 interface Result {
   stdout: string;

@@ -20,10 +20,9 @@ import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, it } from 'vitest';
 import { freePort } from './processes.ts';
 
-const SSHD = '/usr/sbin/sshd';
+export const SSHD = '/usr/sbin/sshd';
 const SETPRIV = '/usr/bin/setpriv';
 const PASSPHRASE = 's3cret';
 const LOG_LINES = 200;
@@ -60,28 +59,6 @@ export function sshdAvailable(): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * `describe` for suites that need a real sshd. CI sets SQUALL_REQUIRE_SSHD=1 after installing it,
- * so there a missing sshd fails loudly instead of silently skipping the SSH tests; elsewhere
- * (a developer laptop without openssh-server) the suite is skipped with a note.
- */
-export function describeWithSshd(name: string, fn: () => void): void {
-  const available = sshdAvailable();
-  if (!available && process.env['SQUALL_REQUIRE_SSHD'] === '1') {
-    describe(name, () => {
-      it('needs a real OpenSSH server', () => {
-        throw new Error(
-          `${SSHD} is missing or not executable, and SQUALL_REQUIRE_SSHD=1 says it must be there ` +
-            `(install it: apt-get install -y --no-install-recommends openssh-server)`,
-        );
-      });
-    });
-    return;
-  }
-  if (!available) console.warn(`[${name}] skipped: ${SSHD} not found (apt-get install openssh-server)`);
-  describe.skipIf(!available)(name, fn);
 }
 
 export async function startTestSshd(): Promise<TestSshd> {

@@ -11,7 +11,8 @@ import type { JsonObject } from '../../src/domain/types.ts';
 import { createRemoteShellCmdRunner } from '../../src/runners/remote-shell/remote-shell-cmd.ts';
 import type { RemoteShellOptions } from '../../src/runners/remote-shell/options.ts';
 import { testAction, testContext } from '../../src/runners/testing/run-context.ts';
-import { describeWithSshd, startTestSshd, type TestSshd } from '../helpers/sshd.ts';
+import { describeWithSshd } from '../helpers/describe-with-sshd.ts';
+import { startTestSshd, type TestSshd } from '../helpers/sshd.ts';
 
 let sshd: TestSshd;
 let cwd: string;

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { JsonObject, ParameterSpecs } from '../../src/domain/types.ts';
 import { createRemoteShellScriptRunner } from '../../src/runners/remote-shell/remote-shell-script.ts';
 import { testAction, testContext } from '../../src/runners/testing/run-context.ts';
-import { describeWithSshd, startTestSshd, type TestSshd } from '../helpers/sshd.ts';
+import { describeWithSshd } from '../helpers/describe-with-sshd.ts';
+import { startTestSshd, type TestSshd } from '../helpers/sshd.ts';
 
 let sshd: TestSshd;
 let pack: string;

@@ -6,7 +6,8 @@
  */
 import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
-import { utils } from 'ssh2';
+// ssh2 is CommonJS; Node's named-export detection finds `Client` but not `utils`.
+import ssh2 from 'ssh2';
 import type { RemoteShellSettings } from './options.ts';
 
 export interface SshCredentials {
@@ -50,7 +51,7 @@ export async function resolveCredentials(
 
 function keyMaterial(material: string, passphrase: string | undefined): SshCredentials {
   const key = Buffer.from(material);
-  const parsed = utils.parseKey(key, passphrase);
+  const parsed = ssh2.utils.parseKey(key, passphrase);
   if (parsed instanceof Error) {
     throw new CredentialError(
       passphrase === undefined && /passphrase/i.test(parsed.message)
@@ -76,7 +77,7 @@ async function keyFile(path: string, passphrase: string | undefined): Promise<Ss
         : '"private_key" parameter needs to contain private key data / content or the path of a key file',
     );
   }
-  const parsed = utils.parseKey(key, passphrase);
+  const parsed = ssh2.utils.parseKey(key, passphrase);
   if (parsed instanceof Error) {
     throw new CredentialError(
       passphrase === undefined && /passphrase/i.test(parsed.message)
