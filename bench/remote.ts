@@ -64,7 +64,10 @@ function sshArgs(sshd: TestSshd, command: string): string[] {
 }
 
 function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 async function main(): Promise<void> {
