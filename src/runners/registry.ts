@@ -16,6 +16,7 @@ import { createRemoteShellCmdRunner } from './remote-shell/remote-shell-cmd.ts';
 import { createRemoteShellScriptRunner } from './remote-shell/remote-shell-script.ts';
 import type { RemoteShellOptions } from './remote-shell/options.ts';
 import type { Runner } from './runner.ts';
+import { withContentVersion } from './shared/content-version.ts';
 
 export type CreateRunnersOptions = LocalShellOptions &
   HttpRequestOptions &
@@ -26,11 +27,11 @@ export function createRunners(options: CreateRunnersOptions = {}): Map<string, R
   return new Map<string, Runner>([
     ['noop', createNoopRunner()],
     ['local-shell-cmd', createLocalShellCmdRunner(options)],
-    ['local-shell-script', createLocalShellScriptRunner(options)],
+    ['local-shell-script', withContentVersion(createLocalShellScriptRunner(options))],
     ['http-request', createHttpRequestRunner(options)],
     ['inquirer', createInquirerRunner()],
     ['announcement', createAnnouncementRunner()],
-    ['python-script', createPythonRunner(options)],
+    ['python-script', withContentVersion(createPythonRunner(options))],
     ['remote-shell-cmd', createRemoteShellCmdRunner(options)],
     ['remote-shell-script', createRemoteShellScriptRunner(options)],
   ]);

@@ -24,10 +24,6 @@ export function createLocalShellScriptRunner(options?: LocalShellOptions): Runne
       if (ctx.packPath === undefined) {
         return errorResult(new Error(`Pack "${ctx.action.pack}" has no path to find "${entryPoint}" in`));
       }
-      if (typeof runnerParameters.content_version === 'string' && runnerParameters.content_version !== '') {
-        // StackStorm checks the revision out into a temporary git worktree; Squall does not (yet).
-        return errorResult(new Error('The "content_version" runner parameter is not supported'));
-      }
       let script: string;
       try {
         script = resolveEntryPoint(ctx.packPath, entryPoint);

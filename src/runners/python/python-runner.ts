@@ -71,12 +71,6 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): Runner {
       if (ctx.packPath === undefined) {
         return errorResult(new Error(`Pack "${ctx.action.pack}" has no path to find "${entryPoint}" in`));
       }
-      if (
-        typeof runnerParameters['content_version'] === 'string' &&
-        runnerParameters['content_version'] !== ''
-      ) {
-        return errorResult(new Error('The "content_version" runner parameter is not supported'));
-      }
       let script: string;
       let config: Json;
       try {
