@@ -14,6 +14,8 @@ describe('createRunners', () => {
       'local-shell-script',
       'noop',
       'python-script',
+      'remote-shell-cmd',
+      'remote-shell-script',
     ]);
     for (const name of runners.keys()) expect(getRunnerTypeByName(name)).toBeDefined();
   });
