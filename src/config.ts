@@ -69,6 +69,8 @@ export interface SshConfig {
   readonly maxParallel: number;
   /** A remote execution succeeds when any of its hosts did. */
   readonly allowPartialFailure: boolean;
+  /** Seconds an SSH login is kept for the next execution on that host (0: one per execution). */
+  readonly reuseSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -134,6 +136,7 @@ const OPTIONS = {
   sshKeyFile: { flag: '--ssh-key-file', env: 'SQUALL_SSH_KEY_FILE', parse: text },
   sshConnectTimeout: { flag: '--ssh-connect-timeout', env: 'SQUALL_SSH_CONNECT_TIMEOUT', parse: positiveInt },
   sshMaxParallel: { flag: '--ssh-max-parallel', env: 'SQUALL_SSH_MAX_PARALLEL', parse: positiveInt },
+  sshReuse: { flag: '--ssh-reuse-seconds', env: 'SQUALL_SSH_REUSE_SECONDS', parse: nonNegativeInt },
   sshAllowPartialFailure: {
     flag: '--ssh-allow-partial-failure',
     env: 'SQUALL_SSH_ALLOW_PARTIAL_FAILURE',
@@ -185,6 +188,9 @@ Options (each also settable through the environment variable shown):
   --ssh-allow-partial-failure true|false
                             a remote execution succeeds if any host did
                                                             SQUALL_SSH_ALLOW_PARTIAL_FAILURE (false)
+  --ssh-reuse-seconds N     keep an SSH login N seconds for the next execution on that host
+                            (0: log in for every execution, as StackStorm)
+                                                            SQUALL_SSH_REUSE_SECONDS (30)
 
 squall user add NAME [--role ROLE] [--data-dir DIR]: add a user to the password file (or change
 their password), reading the password from stdin; --role writes rbac/assignments/NAME.yaml.
@@ -278,6 +284,7 @@ export function loadConfig(
       connectTimeoutSeconds: get('sshConnectTimeout', 60),
       maxParallel: get('sshMaxParallel', 50),
       allowPartialFailure: get('sshAllowPartialFailure', false),
+      reuseSeconds: get('sshReuse', 30),
     }),
     apiUrl: get('apiUrl', `http://${get('host', '127.0.0.1')}:${get('port', 9101)}/api/v1`),
   });

@@ -17,6 +17,7 @@ import { Engine } from './engine/engine.ts';
 import type { RetentionPolicy } from './engine/retention.ts';
 import { RUNNER_TYPES } from './runners/catalog.ts';
 import { deadLocalOwner, ownerId } from './engine/cluster/owner-id.ts';
+import { createSshSessionPool } from './runners/remote-shell/session-pool.ts';
 import { createFifoPool } from './runners/process/fifo-pool.ts';
 import { isProcessAlive } from './runners/process/liveness.ts';
 import { readPackConfig } from './runners/shared/pack-config.ts';
@@ -87,6 +88,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
   // Unique even where every process is pid 1 on the same hostname (containers).
   const owner = ownerId(hostname(), process.pid, randomBytes(3).toString('hex'), machine);
   const fifos = createFifoPool();
+  const sshSessions = createSshSessionPool({ idleMs: config.ssh.reuseSeconds * 1000 });
   const configsDir = join(config.dataDir, 'configs');
   const auth = createAuthService(store, {
     dataDir: config.dataDir,
@@ -111,6 +113,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
         sshConnectTimeoutMs: config.ssh.connectTimeoutSeconds * 1000,
         sshMaxParallel: config.ssh.maxParallel,
         sshAllowPartialFailure: config.ssh.allowPartialFailure,
+        sshSessions,
       }),
       packConfig: (pack: string) => readPackConfig(configsDir, pack),
       datastoreKey: loadOrCreateKey(join(config.dataDir, 'datastore.key')),
@@ -182,6 +185,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
       clearTimeout(cut);
       await engine.shutdown(config.shutdownGraceSeconds * 1000);
       fifos.close();
+      sshSessions.close();
       await store.close();
     },
   };

@@ -22,6 +22,7 @@ describeWithSshd('remote actions over the API', () => {
         connectTimeoutSeconds: 10,
         maxParallel: 50,
         allowPartialFailure: false,
+        reuseSeconds: 30,
       },
     });
   });
@@ -72,6 +73,21 @@ describeWithSshd('remote actions over the API', () => {
     expect(done.parameters.private_key).toBe('********');
     expect(done.parameters.sudo_password).toBe('********');
     expect(JSON.stringify(done)).not.toContain('pa$$word');
+  });
+
+  it('reuses the login for the next execution on the same host', async () => {
+    // $SSH_CLIENT names the client's port: the same port means the same connection.
+    const clientPort = async (): Promise<string> => {
+      const created = await run('core.remote', {
+        hosts: `${sshd.host}:${sshd.port}`,
+        cmd: 'echo $SSH_CLIENT',
+      });
+      const done = (await squall.waitFor(created.id)) as Record<string, any>;
+      return String(done.result['127.0.0.1'].stdout).split(' ')[1] ?? '';
+    };
+    const first = await clientPort();
+    expect(first).toMatch(/^\d+$/);
+    expect(await clientPort()).toBe(first);
   });
 
   it('cancels a remote execution and ends the remote process', async () => {

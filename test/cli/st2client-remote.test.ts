@@ -28,6 +28,7 @@ describeWithSshd('st2 run core.remote', () => {
           connectTimeoutSeconds: 10,
           maxParallel: 50,
           allowPartialFailure: false,
+          reuseSeconds: 30,
         },
       });
       env = st2Env(squall.url, { ST2_API_KEY: squall.adminApiKey ?? '' });

@@ -1,5 +1,6 @@
 /** What the composition root tells the remote runners (StackStorm's `[system_user]`/`[ssh_runner]`). */
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_OUTPUT_BYTES } from '../local-shell/options.ts';
+import { createSshSessionPool, type SshSessionPool } from './session-pool.ts';
 
 export interface RemoteShellOptions {
   /** Who to log in as when an action names no `username` (StackStorm's `system_user.user`). */
@@ -21,6 +22,8 @@ export interface RemoteShellOptions {
   maxOutputBytes?: number;
   /** After a cancel's SIGTERM, how long the remote process group has before SIGKILL. */
   killGraceMs?: number;
+  /** Logged-in sessions shared by executions; without it, every execution logs in afresh. */
+  sshSessions?: SshSessionPool;
 }
 
 export interface RemoteShellSettings {
@@ -32,6 +35,7 @@ export interface RemoteShellSettings {
   allowPartialFailure: boolean;
   maxOutputBytes: number;
   killGraceMs: number;
+  sessions: SshSessionPool;
 }
 
 /** StackStorm's default system user. The server passes the user it runs as instead. */
@@ -47,5 +51,6 @@ export function resolveRemoteShellOptions(options: RemoteShellOptions = {}): Rem
     allowPartialFailure: options.sshAllowPartialFailure ?? false,
     maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+    sessions: options.sshSessions ?? createSshSessionPool({ idleMs: 0 }),
   };
 }

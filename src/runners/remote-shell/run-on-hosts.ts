@@ -13,7 +13,8 @@ import type { RemoteHost } from './hosts.ts';
 import type { RemoteShellSettings } from './options.ts';
 import type { RemoteParameters } from './remote-parameters.ts';
 import { maskCommand } from './remote-command.ts';
-import { SshSession } from './ssh-session.ts';
+import type { SessionLease } from './session-pool.ts';
+import type { SshSession } from './ssh-session.ts';
 
 /** One host's part of the work, on a logged-in session. */
 export type HostWork = (host: HostRun) => Promise<JsonObject>;
@@ -53,14 +54,14 @@ export async function runOnHosts(
     }
     const port = host.port ?? params.port ?? DEFAULT_SSH_PORT;
     const username = params.username ?? settings.username;
-    let session: SshSession;
+    let lease: SessionLease;
     try {
       const credentials = await resolveCredentials(params, settings, host.hostname);
       const bastion = params.bastion && {
         hostname: params.bastion.hostname,
         port: params.bastion.port ?? port,
       };
-      session = await SshSession.open({
+      lease = await settings.sessions.lease({
         hostname: host.hostname,
         port,
         username,
@@ -81,6 +82,7 @@ export async function runOnHosts(
       return;
     }
     loggedIn++;
+    const { session } = lease;
     try {
       results[host.hostname] = await work({
         session,
@@ -93,7 +95,7 @@ export async function runOnHosts(
           }),
       });
     } finally {
-      session.close();
+      lease.release();
     }
   };
   await inPool(hosts, concurrency, visit);

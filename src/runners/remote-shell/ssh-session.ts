@@ -46,9 +46,21 @@ export class SshSession {
   readonly #bastion: Client | undefined;
   #sftp: Promise<SFTPWrapper> | undefined;
 
+  #alive = true;
+
   private constructor(client: Client, bastion: Client | undefined) {
     this.#client = client;
     this.#bastion = bastion;
+    const gone = (): void => {
+      this.#alive = false;
+    };
+    client.on('close', gone);
+    bastion?.on('close', gone);
+  }
+
+  /** False once the connection (or the bastion's) has closed: the session can run nothing more. */
+  get alive(): boolean {
+    return this.#alive;
   }
 
   static async open(target: SshTarget): Promise<SshSession> {
@@ -217,6 +229,7 @@ export class SshSession {
   }
 
   close(): void {
+    this.#alive = false;
     this.#client.end();
     this.#bastion?.end();
   }
@@ -236,6 +249,9 @@ function connectConfig(target: SshTarget): ConnectConfig {
     port: target.port,
     username: target.username,
     readyTimeout: target.connectTimeoutMs,
+    // A reused connection whose peer vanished is noticed within a minute, not at the next command.
+    keepaliveInterval: 15_000,
+    keepaliveCountMax: 3,
     // StackStorm accepts any host key (Paramiko's AutoAddPolicy); so does Squall, for now.
     hostVerifier: () => true,
     ...(credentials.password === undefined ? {} : { password: credentials.password }),
