@@ -6,13 +6,15 @@
  *     default). What remains then is mostly sshd starting the login shell for each command: OpenSSH's
  *     own multiplexed `ssh host true` (ControlMaster) takes about as long;
  *   - output capture: MB/s of a remote command printing 64 MB through Squall into the store, against
- *     `ssh host '…' > /dev/null`.
+ *     `ssh host '…' > /dev/null` and against a bare reader on ssh2, the SSH library Squall uses
+ *     (pure JavaScript, so the floor for a Node client).
  * Run: npx tsx bench/remote.ts  (needs /usr/sbin/sshd: apt-get install openssh-server)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'ssh2';
 import { sshdAvailable, startTestSshd, type TestSshd } from '../test/helpers/sshd.ts';
 import { request } from './http-client.ts';
 import { buildSquall, percentile, startSquall, timestampMillis, type Squall } from './support.ts';
@@ -125,6 +127,7 @@ async function measure(sshd: TestSshd, dataDir: string): Promise<void> {
     const bytes = MEGABYTES * 1024 * 1024;
     const bareMbps: number[] = [];
     const oursMbps: number[] = [];
+    const ssh2Mbps = await bareSsh2Reader(sshd, bytes);
     for (let i = 0; i < 3; i++) {
       const started = performance.now();
       const result = spawnSync('ssh', sshArgs(sshd, PRODUCER), { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -139,11 +142,52 @@ async function measure(sshd: TestSshd, dataDir: string): Promise<void> {
     const best = (values: number[]): number => Math.max(...values);
     console.log(`remote output capture, ${MEGABYTES} MB of 1 KiB lines (best of 3):`);
     console.log(`  ssh host '…' > /dev/null:  ${best(bareMbps).toFixed(0)} MB/s (its login time taken off)`);
+    console.log(
+      `  bare ssh2 reader (Node):   ${best(ssh2Mbps).toFixed(0)} MB/s (kept login, output discarded)`,
+    );
     console.log(`  Squall into the store:     ${best(oursMbps).toFixed(0)} MB/s (running to stored)`);
     console.log(`  ratio Squall / ssh:        ${(best(oursMbps) / best(bareMbps)).toFixed(2)}`);
+    console.log(`  ratio Squall / ssh2:       ${(best(oursMbps) / best(ssh2Mbps)).toFixed(2)}`);
   } finally {
     await squall.stop();
   }
+}
+
+/**
+ * The floor for any SSH client written in Node: the ssh2 library Squall uses, reading the same
+ * output on a kept login and discarding it.
+ */
+async function bareSsh2Reader(sshd: TestSshd, bytes: number): Promise<number[]> {
+  const client = new Client();
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve());
+    client.once('error', reject);
+    client.connect({
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.username,
+      privateKey: sshd.privateKey,
+    });
+  });
+  const figures: number[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await new Promise<void>((resolve, reject) =>
+        client.exec(PRODUCER, (err, channel) => {
+          if (err) return reject(err);
+          channel.on('close', () => resolve());
+          channel.resume();
+          channel.stderr.resume();
+          channel.end();
+        }),
+      );
+      figures.push(bytes / 1e6 / ((performance.now() - started) / 1000));
+    }
+  } finally {
+    client.end();
+  }
+  return figures;
 }
 
 await main();
