@@ -71,6 +71,8 @@ export interface SshConfig {
   readonly allowPartialFailure: boolean;
   /** Seconds an SSH login is kept for the next execution on that host (0: one per execution). */
   readonly reuseSeconds: number;
+  /** A known_hosts file host keys are checked against; undefined accepts any key (StackStorm). */
+  readonly knownHostsFile: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -137,6 +139,7 @@ const OPTIONS = {
   sshConnectTimeout: { flag: '--ssh-connect-timeout', env: 'SQUALL_SSH_CONNECT_TIMEOUT', parse: positiveInt },
   sshMaxParallel: { flag: '--ssh-max-parallel', env: 'SQUALL_SSH_MAX_PARALLEL', parse: positiveInt },
   sshReuse: { flag: '--ssh-reuse-seconds', env: 'SQUALL_SSH_REUSE_SECONDS', parse: nonNegativeInt },
+  sshKnownHosts: { flag: '--ssh-known-hosts', env: 'SQUALL_SSH_KNOWN_HOSTS', parse: text },
   sshAllowPartialFailure: {
     flag: '--ssh-allow-partial-failure',
     env: 'SQUALL_SSH_ALLOW_PARTIAL_FAILURE',
@@ -191,6 +194,8 @@ Options (each also settable through the environment variable shown):
   --ssh-reuse-seconds N     keep an SSH login N seconds for the next execution on that host
                             (0: log in for every execution, as StackStorm)
                                                             SQUALL_SSH_REUSE_SECONDS (30)
+  --ssh-known-hosts FILE    check host keys against this known_hosts file (default: accept any
+                            key, as StackStorm)                SQUALL_SSH_KNOWN_HOSTS
 
 squall user add NAME [--role ROLE] [--data-dir DIR]: add a user to the password file (or change
 their password), reading the password from stdin; --role writes rbac/assignments/NAME.yaml.
@@ -285,6 +290,7 @@ export function loadConfig(
       maxParallel: get('sshMaxParallel', 50),
       allowPartialFailure: get('sshAllowPartialFailure', false),
       reuseSeconds: get('sshReuse', 30),
+      knownHostsFile: raw.has('sshKnownHosts') ? resolve(get('sshKnownHosts', '')) : undefined,
     }),
     apiUrl: get('apiUrl', `http://${get('host', '127.0.0.1')}:${get('port', 9101)}/api/v1`),
   });

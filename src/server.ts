@@ -114,6 +114,7 @@ export async function startServer(config: Config, environment: ServerEnvironment
         sshMaxParallel: config.ssh.maxParallel,
         sshAllowPartialFailure: config.ssh.allowPartialFailure,
         sshSessions,
+        ...(config.ssh.knownHostsFile === undefined ? {} : { sshKnownHostsFile: config.ssh.knownHostsFile }),
       }),
       packConfig: (pack: string) => readPackConfig(configsDir, pack),
       datastoreKey: loadOrCreateKey(join(config.dataDir, 'datastore.key')),

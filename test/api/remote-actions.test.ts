@@ -3,6 +3,7 @@
  * core.remote hosts=… cmd=…` does, including secrets masked and a cancel that ends the remote work.
  */
 import { execFileSync } from 'node:child_process';
+import { loadConfig } from '../../src/config.ts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithSshd } from '../helpers/describe-with-sshd.ts';
 import { startTestSshd, type TestSshd } from '../helpers/sshd.ts';
@@ -16,13 +17,10 @@ describeWithSshd('remote actions over the API', () => {
     sshd = await startTestSshd();
     squall = await startTestSquall({
       ssh: {
+        ...loadConfig([], {}).ssh,
         user: sshd.username,
         keyFiles: [sshd.privateKeyFile],
-        agentSocket: undefined,
         connectTimeoutSeconds: 10,
-        maxParallel: 50,
-        allowPartialFailure: false,
-        reuseSeconds: 30,
       },
     });
   });

@@ -3,6 +3,7 @@
  * per-host result is printed as st2 prints StackStorm's. How to set up st2client:
  * test/cli/st2client.ts.
  */
+import { loadConfig } from '../../src/config.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithSshd } from '../helpers/describe-with-sshd.ts';
 import { startTestSshd, type TestSshd } from '../helpers/sshd.ts';
@@ -22,13 +23,10 @@ describeWithSshd('st2 run core.remote', () => {
       squall = await startTestSquall({
         auth: true,
         ssh: {
+          ...loadConfig([], {}).ssh,
           user: sshd.username,
           keyFiles: [sshd.privateKeyFile],
-          agentSocket: undefined,
           connectTimeoutSeconds: 10,
-          maxParallel: 50,
-          allowPartialFailure: false,
-          reuseSeconds: 30,
         },
       });
       env = st2Env(squall.url, { ST2_API_KEY: squall.adminApiKey ?? '' });

@@ -3,6 +3,7 @@
  * logins, timeouts and cancels that end the remote processes.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,6 +185,28 @@ describeWithSshd('remote-shell-cmd', () => {
     );
     const badPassword = await bare.run(params({ cmd: 'true', password: 'not-the-password' }), {}, ctx());
     expect(badPassword.result.error).toMatch(/All configured authentication methods failed/);
+  });
+
+  it('checks host keys against a known_hosts file when one is configured', async () => {
+    const hostKey = readFileSync(join(sshd.dir, 'host_ed25519.pub'), 'utf8').trim().split(/\s+/);
+    const file = join(cwd, 'known_hosts');
+    const withFile = runner({ sshKnownHostsFile: file });
+    writeFileSync(file, `[127.0.0.1]:${sshd.port} ${hostKey[0]} ${hostKey[1]}\n`);
+    const listed = await withFile.run(params({ cmd: 'echo trusted' }), {}, ctx());
+    expect(listed.result['127.0.0.1']).toMatchObject({ stdout: 'trusted' });
+
+    writeFileSync(
+      file,
+      `[127.0.0.1]:${sshd.port} ${hostKey[0]} ${Buffer.from('another key').toString('base64')}\n`,
+    );
+    const replaced = await withFile.run(params({ cmd: 'echo no' }), {}, ctx());
+    expect(replaced.status).toBe('failed');
+    expect(replaced.result.error).toMatch(
+      /Host key verification failed: the key \[127\.0\.0\.1\]:\d+ presented is not the one .* lists for it/,
+    );
+    writeFileSync(file, '');
+    const unknown = await withFile.run(params({ cmd: 'echo no' }), {}, ctx());
+    expect(unknown.result.error).toMatch(/Host key verification failed: \[127\.0\.0\.1\]:\d+ is not in /);
   });
 
   it('reaches the host through a bastion', async () => {

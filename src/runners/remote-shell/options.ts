@@ -1,5 +1,6 @@
 /** What the composition root tells the remote runners (StackStorm's `[system_user]`/`[ssh_runner]`). */
 import { DEFAULT_KILL_GRACE_MS, DEFAULT_MAX_OUTPUT_BYTES } from '../local-shell/options.ts';
+import { knownHostsCheck, type HostKeyCheck } from './known-hosts.ts';
 import { createSshSessionPool, type SshSessionPool } from './session-pool.ts';
 
 export interface RemoteShellOptions {
@@ -24,6 +25,8 @@ export interface RemoteShellOptions {
   killGraceMs?: number;
   /** Logged-in sessions shared by executions; without it, every execution logs in afresh. */
   sshSessions?: SshSessionPool;
+  /** An OpenSSH known_hosts file host keys must be in; without it any key is accepted. */
+  sshKnownHostsFile?: string;
 }
 
 export interface RemoteShellSettings {
@@ -36,6 +39,7 @@ export interface RemoteShellSettings {
   maxOutputBytes: number;
   killGraceMs: number;
   sessions: SshSessionPool;
+  hostKeyCheck: HostKeyCheck | undefined;
 }
 
 /** StackStorm's default system user. The server passes the user it runs as instead. */
@@ -52,5 +56,7 @@ export function resolveRemoteShellOptions(options: RemoteShellOptions = {}): Rem
     maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
     killGraceMs: options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
     sessions: options.sshSessions ?? createSshSessionPool({ idleMs: 0 }),
+    hostKeyCheck:
+      options.sshKnownHostsFile === undefined ? undefined : knownHostsCheck(options.sshKnownHostsFile),
   };
 }

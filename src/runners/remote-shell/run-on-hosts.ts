@@ -69,6 +69,7 @@ export async function runOnHosts(
         bastion,
         connectTimeoutMs,
         signal: ctx.signal,
+        hostKeyCheck: settings.hostKeyCheck,
       });
     } catch (err) {
       const reason = err instanceof Error ? err : new Error(String(err));

@@ -8,6 +8,7 @@ import { posix } from 'node:path';
 import { Client, type ClientCallback, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { shellQuote } from '../process/sudo.ts';
 import type { SshCredentials } from './credentials.ts';
+import type { HostKeyCheck } from './known-hosts.ts';
 import { ProcessGroupReport } from './process-group.ts';
 
 export interface SshTarget {
@@ -19,6 +20,8 @@ export interface SshTarget {
   bastion: { hostname: string; port: number } | undefined;
   connectTimeoutMs: number;
   signal: AbortSignal;
+  /** Checks the key each host presents; without it any key is accepted, as by StackStorm. */
+  hostKeyCheck?: HostKeyCheck | undefined;
 }
 
 export interface ExecOptions {
@@ -65,10 +68,14 @@ export class SshSession {
 
   static async open(target: SshTarget): Promise<SshSession> {
     const config = connectConfig(target);
-    if (target.bastion === undefined) return new SshSession(await connect(config, target.signal), undefined);
+    const check = target.hostKeyCheck;
+    if (target.bastion === undefined) {
+      return new SshSession(await connect(config, target.signal, check), undefined);
+    }
     const bastion = await connect(
       { ...config, host: target.bastion.hostname, port: target.bastion.port },
       target.signal,
+      check,
     );
     try {
       const tunnel = await new Promise<ClientChannel>((resolve, reject) =>
@@ -76,7 +83,7 @@ export class SshSession {
           err ? reject(err) : resolve(stream),
         ),
       );
-      return new SshSession(await connect({ ...config, sock: tunnel }, target.signal), bastion);
+      return new SshSession(await connect({ ...config, sock: tunnel }, target.signal, check), bastion);
     } catch (err) {
       bastion.end();
       throw err;
@@ -252,8 +259,6 @@ function connectConfig(target: SshTarget): ConnectConfig {
     // A reused connection whose peer vanished is noticed within a minute, not at the next command.
     keepaliveInterval: 15_000,
     keepaliveCountMax: 3,
-    // StackStorm accepts any host key (Paramiko's AutoAddPolicy); so does Squall, for now.
-    hostVerifier: () => true,
     ...(credentials.password === undefined ? {} : { password: credentials.password }),
     ...(credentials.privateKey === undefined ? {} : { privateKey: credentials.privateKey }),
     ...(credentials.passphrase === undefined ? {} : { passphrase: credentials.passphrase }),
@@ -261,9 +266,23 @@ function connectConfig(target: SshTarget): ConnectConfig {
   };
 }
 
-function connect(config: ConnectConfig, signal: AbortSignal): Promise<Client> {
+/**
+ * Logs in. Host keys are checked by `check` when there is one (naming the host as the config
+ * does, also through a bastion's tunnel); without it any key is accepted, as StackStorm's
+ * Paramiko AutoAddPolicy does.
+ */
+function connect(
+  config: ConnectConfig,
+  signal: AbortSignal,
+  check: HostKeyCheck | undefined,
+): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
+    let refusal: string | undefined;
+    const hostVerifier = (key: Buffer): boolean => {
+      refusal = check?.(config.host ?? '', config.port ?? 22, key);
+      return refusal === undefined;
+    };
     const onAbort = (): void => {
       client.end();
       reject(new Error('Canceled while connecting.'));
@@ -281,14 +300,14 @@ function connect(config: ConnectConfig, signal: AbortSignal): Promise<Client> {
     // so they never become an uncaught 'error' event.
     client.on('error', (err) => {
       signal.removeEventListener('abort', onAbort);
-      reject(err);
+      reject(refusal === undefined ? err : new Error(refusal));
     });
     // A server that hangs up without an error would otherwise leave the login pending forever.
     client.once('close', () => {
       signal.removeEventListener('abort', onAbort);
       reject(new Error('The server closed the connection before the login completed.'));
     });
-    client.connect(config);
+    client.connect({ ...config, hostVerifier });
   });
 }
 
