@@ -1,6 +1,15 @@
 /** Locating and preparing an action's script (StackStorm's entry point rules). */
 import { chmod, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { RunContext } from '../runner.ts';
+
+/** The script an action runs: its entry point in its pack. Throws the reason when there is none. */
+export function actionScript(ctx: Pick<RunContext, 'action' | 'packPath'>, entryPoint: string): string {
+  if (ctx.packPath === undefined) {
+    throw new Error(`Pack "${ctx.action.pack}" has no path to find "${entryPoint}" in`);
+  }
+  return resolveEntryPoint(ctx.packPath, entryPoint);
+}
 
 /**
  * `<pack>/actions/<entry_point>`; an absolute entry point must still lie inside the pack. Paths

@@ -6,7 +6,7 @@ import type { JsonObject } from '../../domain/types.ts';
 import { errorResult } from '../shared/runner-results.ts';
 import { shellQuote } from '../process/sudo.ts';
 import type { RunContext, Runner, RunnerResult } from '../runner.ts';
-import { ensureExecutable, resolveEntryPoint } from './entry-point.ts';
+import { actionScript, ensureExecutable } from './entry-point.ts';
 import { resolveLocalShellOptions, type LocalShellOptions } from './options.ts';
 import { scriptArguments } from './script-arguments.ts';
 import { readShellParameters, runShellAction } from './shell-action.ts';
@@ -21,12 +21,9 @@ export function createLocalShellScriptRunner(options?: LocalShellOptions): Runne
     ): Promise<RunnerResult> {
       const { entry_point: entryPoint } = ctx.action;
       if (!entryPoint) return errorResult(new Error('Missing entry_point action metadata attribute'));
-      if (ctx.packPath === undefined) {
-        return errorResult(new Error(`Pack "${ctx.action.pack}" has no path to find "${entryPoint}" in`));
-      }
       let script: string;
       try {
-        script = resolveEntryPoint(ctx.packPath, entryPoint);
+        script = actionScript(ctx, entryPoint);
         await ensureExecutable(script);
       } catch (err) {
         return errorResult(err instanceof Error ? err : new Error(String(err)));

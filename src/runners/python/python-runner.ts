@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionStatus } from '../../domain/status.ts';
 import type { Json, JsonObject } from '../../domain/types.ts';
-import { resolveEntryPoint } from '../local-shell/entry-point.ts';
+import { actionScript } from '../local-shell/entry-point.ts';
 import { layerEnvironment, snapshotEnvironment, type Environment } from '../process/environment.ts';
 import type { FifoPool } from '../process/fifo-pool.ts';
 import { runProcess, type ProcessOutcome } from '../process/run-process.ts';
@@ -68,13 +68,10 @@ export function createPythonRunner(options: PythonRunnerOptions = {}): Runner {
     async run(runnerParameters, actionParameters, ctx) {
       const { entry_point: entryPoint } = ctx.action;
       if (!entryPoint) return errorResult(new Error('Missing entry_point action metadata attribute'));
-      if (ctx.packPath === undefined) {
-        return errorResult(new Error(`Pack "${ctx.action.pack}" has no path to find "${entryPoint}" in`));
-      }
       let script: string;
       let config: Json;
       try {
-        script = resolveEntryPoint(ctx.packPath, entryPoint);
+        script = actionScript(ctx, entryPoint);
         if (!existsSync(script)) throw new Error(`Action entry point "${script}" does not exist`);
         config = await readPackConfig(settings.configsDir, ctx.action.pack);
       } catch (err) {

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import type { JsonObject } from '../../domain/types.ts';
-import { resolveEntryPoint } from '../local-shell/entry-point.ts';
+import { actionScript } from '../local-shell/entry-point.ts';
 import { scriptArguments } from '../local-shell/script-arguments.ts';
 import type { RunContext, Runner, RunnerResult } from '../runner.ts';
 import { errorResult } from '../shared/runner-results.ts';
@@ -38,9 +38,7 @@ export function createRemoteShellScriptRunner(options?: RemoteShellOptions): Run
       let params: RemoteParameters;
       let script: string;
       try {
-        if (ctx.packPath === undefined)
-          throw new Error(`Pack "${ctx.action.pack}" has no path to find "${entryPoint}" in`);
-        script = resolveEntryPoint(ctx.packPath, entryPoint);
+        script = actionScript(ctx, entryPoint);
         if (!existsSync(script)) throw new Error(`Local path ${script} does not exist.`);
         params = readRemoteParameters(runnerParameters, ctx.liveactionId);
       } catch (err) {
