@@ -16,36 +16,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { sshdAvailable, startTestSshd, type TestSshd } from '../test/helpers/sshd.ts';
-import { request } from './http-client.ts';
-import { buildSquall, percentile, startSquall, timestampMillis, type Squall } from './support.ts';
+import {
+  buildSquall,
+  percentile,
+  runSeconds,
+  runToEnd,
+  startSquall,
+  type ExecutionDoc,
+  type Squall,
+} from './support.ts';
 
 const ROUNDS = 30;
 const MEGABYTES = 64;
 const PRODUCER = `head -c ${MEGABYTES * 1024 * 1024} /dev/zero | tr '\\0' x | fold -w 1023`;
 
-interface Doc {
-  id: string;
-  status: string;
-  start_timestamp: string;
-  end_timestamp?: string;
-  log: { timestamp: string; status: string }[];
-}
-
-async function runToEnd(squall: Squall, parameters: object): Promise<{ doc: Doc; ms: number }> {
+/** One core.remote run, which must succeed, and its time from the request to completion. */
+async function runRemote(squall: Squall, parameters: object): Promise<{ doc: ExecutionDoc; ms: number }> {
   const started = performance.now();
-  const created = JSON.parse(
-    (await request(squall.url, 'POST', '/api/v1/executions', { action: 'core.remote', parameters })).body,
-  ) as { id: string };
-  for (;;) {
-    const doc = JSON.parse(
-      (await request(squall.url, 'GET', `/api/v1/executions/${created.id}?exclude_attributes=result`)).body,
-    ) as Doc;
-    if (['succeeded', 'failed', 'timeout', 'abandoned', 'canceled'].includes(doc.status)) {
-      if (doc.status !== 'succeeded') throw new Error(`core.remote ended ${doc.status}`);
-      return { doc, ms: performance.now() - started };
-    }
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  // Polled every 5 ms: the run itself takes only tens of milliseconds.
+  const doc = await runToEnd(squall, { action: 'core.remote', parameters }, 5);
+  if (doc.status !== 'succeeded') throw new Error(`core.remote ended ${doc.status}`);
+  return { doc, ms: performance.now() - started };
 }
 
 function sshArgs(sshd: TestSshd, command: string): string[] {
@@ -105,17 +96,17 @@ async function measure(sshd: TestSshd, dataDir: string): Promise<void> {
   const fresh = await startSquall(dataDir);
   const perLogin: number[] = [];
   try {
-    await runToEnd(fresh, { hosts, cmd: 'true' }); // warm-up
-    for (let i = 0; i < ROUNDS; i++) perLogin.push((await runToEnd(fresh, { hosts, cmd: 'true' })).ms);
+    await runRemote(fresh, { hosts, cmd: 'true' }); // warm-up
+    for (let i = 0; i < ROUNDS; i++) perLogin.push((await runRemote(fresh, { hosts, cmd: 'true' })).ms);
   } finally {
     await fresh.stop();
   }
   delete process.env.SQUALL_SSH_REUSE_SECONDS;
   const squall = await startSquall(dataDir);
   try {
-    await runToEnd(squall, { hosts, cmd: 'true' }); // warm-up, and the login kept
+    await runRemote(squall, { hosts, cmd: 'true' }); // warm-up, and the login kept
     const reused: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) reused.push((await runToEnd(squall, { hosts, cmd: 'true' })).ms);
+    for (let i = 0; i < ROUNDS; i++) reused.push((await runRemote(squall, { hosts, cmd: 'true' })).ms);
     console.log(`core.remote cmd=true, ${ROUNDS} runs one after another:`);
     console.log(`  ssh host true (a login each):          median ${median(bare).toFixed(1)} ms`);
     console.log(`  Squall, a login each (StackStorm's way): median ${median(perLogin).toFixed(1)} ms`);
@@ -134,10 +125,8 @@ async function measure(sshd: TestSshd, dataDir: string): Promise<void> {
       if (result.status !== 0) throw new Error(`ssh exited ${result.status}`);
       // Without its login (the median `ssh host true`), as Squall's kept login has none.
       bareMbps.push(bytes / 1e6 / ((performance.now() - started - median(bare)) / 1000));
-      const { doc } = await runToEnd(squall, { hosts, cmd: PRODUCER, timeout: 600 });
-      const running = doc.log.find((e) => e.status === 'running')?.timestamp ?? doc.start_timestamp;
-      const seconds = (timestampMillis(doc.end_timestamp ?? '') - timestampMillis(running)) / 1000;
-      oursMbps.push(bytes / 1e6 / seconds);
+      const { doc } = await runRemote(squall, { hosts, cmd: PRODUCER, timeout: 600 });
+      oursMbps.push(bytes / 1e6 / runSeconds(doc));
     }
     const best = (values: number[]): number => Math.max(...values);
     console.log(`remote output capture, ${MEGABYTES} MB of 1 KiB lines (best of 3):`);

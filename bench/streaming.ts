@@ -18,38 +18,15 @@ import { createFifoPool, type FifoPool } from '../src/runners/process/fifo-pool.
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
 import { peakRssBytes } from '../test/helpers/processes.ts';
 import { request } from './http-client.ts';
-import { percentile, startSquall, timestampMillis, type Squall } from './support.ts';
-
-interface Doc {
-  id: string;
-  status: string;
-  start_timestamp: string;
-  end_timestamp?: string;
-  log: { timestamp: string; status: string }[];
-  context: Record<string, unknown>;
-}
-
-async function runToEnd(squall: Squall, body: object): Promise<Doc> {
-  const created = JSON.parse((await request(squall.url, 'POST', '/api/v1/executions', body)).body) as {
-    id: string;
-  };
-  for (;;) {
-    const doc = JSON.parse(
-      (await request(squall.url, 'GET', `/api/v1/executions/${created.id}?exclude_attributes=result`)).body,
-    ) as Doc;
-    if (['succeeded', 'failed', 'timeout', 'abandoned', 'canceled'].includes(doc.status)) return doc;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Seconds from `running` to completion, by the execution's own log. */
-function runSeconds(doc: Doc): number {
-  const running = doc.log.find((e) => e.status === 'running');
-  return (
-    (timestampMillis(doc.end_timestamp ?? '') - timestampMillis(running?.timestamp ?? doc.start_timestamp)) /
-    1000
-  );
-}
+import {
+  percentile,
+  runSeconds,
+  runToEnd,
+  startSquall,
+  timestampMillis,
+  type ExecutionDoc,
+  type Squall,
+} from './support.ts';
 
 export interface CaptureFigures {
   /** What printed the output. */
@@ -200,7 +177,7 @@ export async function sseLatency(
                 buffer = buffer.slice(end + 2);
                 const data = block.split('\n').find((l) => l.startsWith('data: '));
                 if (!data) continue;
-                const doc = JSON.parse(data.slice(6)) as Doc;
+                const doc = JSON.parse(data.slice(6)) as ExecutionDoc;
                 if (doc.status === 'succeeded' && doc.end_timestamp) {
                   const list = byExecution.get(doc.id) ?? [];
                   list.push(now - timestampMillis(doc.end_timestamp));

@@ -8,6 +8,7 @@ import { freePort, npmStartArgs, ROOT } from '../test/helpers/processes.ts';
 import type { ExecutionStatus } from '../src/domain/status.ts';
 import type { ExecutionRecord } from '../src/domain/types.ts';
 import { openSqliteStore } from '../src/store/sqlite/index.ts';
+import { request } from './http-client.ts';
 
 export interface Squall {
   url: string;
@@ -18,6 +19,39 @@ export interface Squall {
 /** Milliseconds, with the microseconds, of an execution timestamp (`…T10:00:00.123456Z`). */
 export function timestampMillis(timestamp: string): number {
   return Date.parse(timestamp) + Number(timestamp.slice(23, 26)) / 1000;
+}
+
+/** What the benchmarks read of an execution (its result left out). */
+export interface ExecutionDoc {
+  id: string;
+  status: string;
+  start_timestamp: string;
+  end_timestamp?: string;
+  log: { timestamp: string; status: string }[];
+  context: Record<string, unknown>;
+}
+
+/** Creates an execution and polls it, every `pollMs`, until it has completed. */
+export async function runToEnd(squall: Squall, body: object, pollMs = 20): Promise<ExecutionDoc> {
+  const created = JSON.parse((await request(squall.url, 'POST', '/api/v1/executions', body)).body) as {
+    id: string;
+  };
+  for (;;) {
+    const doc = JSON.parse(
+      (await request(squall.url, 'GET', `/api/v1/executions/${created.id}?exclude_attributes=result`)).body,
+    ) as ExecutionDoc;
+    if (['succeeded', 'failed', 'timeout', 'abandoned', 'canceled'].includes(doc.status)) return doc;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Seconds from `running` to completion, by the execution's own log. */
+export function runSeconds(doc: ExecutionDoc): number {
+  const running = doc.log.find((e) => e.status === 'running');
+  return (
+    (timestampMillis(doc.end_timestamp ?? '') - timestampMillis(running?.timestamp ?? doc.start_timestamp)) /
+    1000
+  );
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

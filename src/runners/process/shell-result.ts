@@ -72,15 +72,20 @@ function signalName(signo: number): string {
   return name ?? `signal ${signo}`;
 }
 
-/**
- * StackStorm strips one trailing "\n" and then one "\r", then replaces the text by its JSON value
- * when it is valid JSON (so `echo 5` yields the number 5).
- */
-export function parseShellOutput(text: string): Json {
+/** StackStorm's `strip_shell_chars`: one trailing "\n" goes, then one "\r". */
+export function stripShellChars(text: string): string {
   let end = text.length;
   if (text.charCodeAt(end - 1) === 10) end--;
   if (text.charCodeAt(end - 1) === 13) end--;
-  const stripped = end === text.length ? text : text.slice(0, end);
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/**
+ * StackStorm strips the last line ending (`stripShellChars`), then replaces the text by its JSON
+ * value when it is valid JSON (so `echo 5` yields the number 5).
+ */
+export function parseShellOutput(text: string): Json {
+  const stripped = stripShellChars(text);
   if (!mayBeJson(stripped)) return stripped;
   let value: Json;
   try {

@@ -50,18 +50,7 @@ export async function resolveCredentials(
 }
 
 function keyMaterial(material: string, passphrase: string | undefined): SshCredentials {
-  const key = Buffer.from(material);
-  const parsed = ssh2.utils.parseKey(key, passphrase);
-  if (parsed instanceof Error) {
-    throw new CredentialError(
-      passphrase === undefined && /passphrase/i.test(parsed.message)
-        ? 'Private key material is passphrase protected. Supply a passphrase.'
-        : passphrase === undefined
-          ? 'Invalid or unsupported key type'
-          : 'Invalid passphrase or invalid/unsupported key type',
-    );
-  }
-  return { privateKey: key, ...(passphrase === undefined ? {} : { passphrase }) };
+  return checkedKey(Buffer.from(material), passphrase, undefined);
 }
 
 async function keyFile(path: string, passphrase: string | undefined): Promise<SshCredentials> {
@@ -77,13 +66,22 @@ async function keyFile(path: string, passphrase: string | undefined): Promise<Ss
         : '"private_key" parameter needs to contain private key data / content or the path of a key file',
     );
   }
+  return checkedKey(key, passphrase, path);
+}
+
+/** The key, once it parses (with its passphrase); StackStorm's messages when it does not. */
+function checkedKey(key: Buffer, passphrase: string | undefined, path: string | undefined): SshCredentials {
   const parsed = ssh2.utils.parseKey(key, passphrase);
   if (parsed instanceof Error) {
-    throw new CredentialError(
-      passphrase === undefined && /passphrase/i.test(parsed.message)
-        ? `Private key file ${path} is passphrase protected. Supply a passphrase.`
-        : `Private key file ${path}: ${passphrase === undefined ? 'invalid or unsupported key type' : 'invalid passphrase or invalid/unsupported key type'}`,
-    );
+    const subject = path === undefined ? 'Private key material' : `Private key file ${path}`;
+    if (passphrase === undefined && /passphrase/i.test(parsed.message)) {
+      throw new CredentialError(`${subject} is passphrase protected. Supply a passphrase.`);
+    }
+    const reason =
+      passphrase === undefined
+        ? 'Invalid or unsupported key type'
+        : 'Invalid passphrase or invalid/unsupported key type';
+    throw new CredentialError(path === undefined ? reason : `${subject}: ${reason}`);
   }
   return { privateKey: key, ...(passphrase === undefined ? {} : { passphrase }) };
 }

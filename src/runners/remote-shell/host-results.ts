@@ -5,7 +5,7 @@
 import type { ExecutionStatus } from '../../domain/status.ts';
 import type { JsonObject } from '../../domain/types.ts';
 import type { CappedText } from '../process/capped-text.ts';
-import { parseShellOutput } from '../process/shell-result.ts';
+import { parseShellOutput, stripShellChars } from '../process/shell-result.ts';
 
 /** What a command printed on one host, and whether a pseudo-terminal turned its "\n" into "\r\n". */
 export interface HostOutput {
@@ -51,8 +51,8 @@ export function hostError(
     succeeded: false,
     timeout,
     return_code: timeout ? TIMEOUT_RETURN_CODE : ERROR_RETURN_CODE,
-    stdout: extra.output ? stripLastNewline(text(extra.output.stdout, extra.output.pty)) : '',
-    stderr: extra.output ? stripLastNewline(text(extra.output.stderr, extra.output.pty)) : '',
+    stdout: extra.output ? stripShellChars(text(extra.output.stdout, extra.output.pty)) : '',
+    stderr: extra.output ? stripShellChars(text(extra.output.stderr, extra.output.pty)) : '',
     error: `${message} ${reason.message}`,
     traceback: reason.stack ?? '',
   };
@@ -101,11 +101,4 @@ export function remoteStatus(
 function text(capture: CappedText, pty: boolean): string {
   const value = capture.text();
   return pty ? value.replaceAll('\r\n', '\n') : value;
-}
-
-function stripLastNewline(value: string): string {
-  let end = value.length;
-  if (value.charCodeAt(end - 1) === 10) end--;
-  if (value.charCodeAt(end - 1) === 13) end--;
-  return value.slice(0, end);
 }

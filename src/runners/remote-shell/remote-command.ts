@@ -14,6 +14,22 @@ export interface RemoteCommandParts {
   sudoPassword: string | undefined;
 }
 
+/**
+ * The parts from the runner parameters, with StackStorm's `ST2_ACTION_*` variables (`actionEnv`)
+ * exported after, and so over, the action's own `env`.
+ */
+export function commandParts(
+  params: Pick<RemoteCommandParts, 'cwd' | 'sudo' | 'sudoPassword'> & { env: Record<string, Json> },
+  actionEnv: Record<string, string>,
+): RemoteCommandParts {
+  return {
+    env: { ...params.env, ...actionEnv },
+    cwd: params.cwd,
+    sudo: params.sudo,
+    sudoPassword: params.sudoPassword,
+  };
+}
+
 /** `remote-shell-cmd`: the user's command, as written (it is shell text by design). */
 export function commandLine(cmd: string, parts: RemoteCommandParts): string {
   // StackStorm leaves the cmd runner's `cwd` unquoted, so `~/work` still expands; kept for that.

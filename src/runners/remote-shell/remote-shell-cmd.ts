@@ -2,22 +2,17 @@
  * `remote-shell-cmd` (StackStorm's `remote_command_runner`, spec §7.3): runs `cmd` over SSH on
  * every host in `hosts` and reports each host's outcome.
  */
-import type { JsonObject } from '../../domain/types.ts';
-import type { RunContext, Runner, RunnerResult } from '../runner.ts';
+import type { Runner } from '../runner.ts';
 import { errorResult } from '../shared/runner-results.ts';
 import { resolveRemoteShellOptions, type RemoteShellOptions } from './options.ts';
-import { commandLine } from './remote-command.ts';
+import { commandLine, commandParts } from './remote-command.ts';
 import { readRemoteParameters, type RemoteParameters } from './remote-parameters.ts';
 import { runOnHosts } from './run-on-hosts.ts';
 
 export function createRemoteShellCmdRunner(options?: RemoteShellOptions): Runner {
   const settings = resolveRemoteShellOptions(options);
   return {
-    async run(
-      runnerParameters: JsonObject,
-      _actionParameters: JsonObject,
-      ctx: RunContext,
-    ): Promise<RunnerResult> {
+    async run(runnerParameters, _actionParameters, ctx) {
       if (ctx.action.entry_point) {
         return errorResult(
           new Error(
@@ -32,12 +27,7 @@ export function createRemoteShellCmdRunner(options?: RemoteShellOptions): Runner
         return errorResult(err as Error);
       }
       const cmd = typeof runnerParameters.cmd === 'string' ? runnerParameters.cmd : '';
-      const command = commandLine(cmd, {
-        env: { ...params.env, ...ctx.env },
-        cwd: params.cwd,
-        sudo: params.sudo,
-        sudoPassword: params.sudoPassword,
-      });
+      const command = commandLine(cmd, commandParts(params, ctx.env));
       return runOnHosts(params, ctx, settings, (host) => host.runCommand(command));
     },
   };

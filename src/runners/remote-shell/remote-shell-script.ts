@@ -5,14 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
-import type { JsonObject } from '../../domain/types.ts';
 import { actionScript } from '../local-shell/entry-point.ts';
 import { scriptArguments } from '../local-shell/script-arguments.ts';
-import type { RunContext, Runner, RunnerResult } from '../runner.ts';
+import type { Runner } from '../runner.ts';
 import { errorResult } from '../shared/runner-results.ts';
 import { hostError } from './host-results.ts';
 import { resolveRemoteShellOptions, type RemoteShellOptions } from './options.ts';
-import { scriptCommandLine } from './remote-command.ts';
+import { commandParts, scriptCommandLine } from './remote-command.ts';
 import { readRemoteParameters, type RemoteParameters } from './remote-parameters.ts';
 import { runOnHosts, type HostRun } from './run-on-hosts.ts';
 
@@ -22,11 +21,7 @@ const SCRIPT_MODE = 0o744;
 export function createRemoteShellScriptRunner(options?: RemoteShellOptions): Runner {
   const settings = resolveRemoteShellOptions(options);
   return {
-    async run(
-      runnerParameters: JsonObject,
-      actionParameters: JsonObject,
-      ctx: RunContext,
-    ): Promise<RunnerResult> {
+    async run(runnerParameters, actionParameters, ctx) {
       const { entry_point: entryPoint } = ctx.action;
       if (!entryPoint) {
         return errorResult(
@@ -50,12 +45,7 @@ export function createRemoteShellScriptRunner(options?: RemoteShellOptions): Run
       const command = scriptCommandLine(
         remoteScript,
         scriptArguments(actionParameters, ctx.action.parameters, params.kwargOp),
-        {
-          env: { ...params.env, ...ctx.env },
-          cwd: params.cwd,
-          sudo: params.sudo,
-          sudoPassword: params.sudoPassword,
-        },
+        commandParts(params, ctx.env),
       );
       return runOnHosts(params, ctx, settings, async (host: HostRun) => {
         const name = host.host.hostname;
